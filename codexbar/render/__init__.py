@@ -1,0 +1,1 @@
+"""Renderers: payload dicts (CodexBar's JSON shape) → SwiftBar lines, terminal text, JSON."""
