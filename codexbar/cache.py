@@ -102,6 +102,15 @@ class FileLock:
             return False
         return True
 
+    def fileno(self) -> Optional[int]:
+        return self._fd
+
+    def forget(self) -> None:
+        """Close our descriptor without unlocking (a child process inherited the lock)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
     def release(self) -> None:
         if self._fd is not None:
             import fcntl

@@ -40,12 +40,23 @@ class Descriptor:
     detect_env: Tuple[str, ...] = ()
     detect_files: Tuple[str, ...] = ()
     detect_binaries: Tuple[str, ...] = ()
+    plan_labels: Mapping[str, str] = field(default_factory=dict)  # raw loginMethod → label
     sf_symbol: str = "gauge.medium"
     refresh_minutes: int = 5
     cost_scan: bool = False                     # has a local token-cost section
 
     def label(self, slot: int) -> str:
         return self.window_labels[slot] if slot < len(self.window_labels) else ""
+
+    def plan_label(self, raw: Optional[str]) -> Optional[str]:
+        """Display label for a raw plan id: the descriptor's table, else words capitalized."""
+        if not raw or not raw.strip():
+            return None
+        text = raw.strip()
+        mapped = self.plan_labels.get(text.lower())
+        if mapped:
+            return mapped
+        return " ".join(w[:1].upper() + w[1:] for w in text.replace("_", " ").split())
 
     def order(self, runtime: str) -> Tuple[str, ...]:
         return tuple(self.source_order.get(runtime) or self.source_order.get("cli") or ())

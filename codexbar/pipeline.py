@@ -56,8 +56,6 @@ def _fetch_once_more(source: Any, ctx: FetchContext, error: FetchError) -> bool:
     """Retry only sources that opt in, on a transient error with a short Retry-After."""
     if not getattr(source, "retry_transient", False) or error.kind not in ("rate_limited", "unavailable"):
         return False
-    if error.retry_after is not None and error.retry_after > MAX_RETRY_AFTER:
-        return False
     if getattr(error, "status", None) is None:
         return False
     wait = min(error.retry_after if error.retry_after is not None else 1.0, MAX_RETRY_AFTER)
@@ -106,8 +104,8 @@ def run(descriptor: Descriptor, sources: Sources, ctx: FetchContext) -> Outcome:
         if ctx.source_mode not in (None, "auto") or not source.falls_back_on(last_error):
             break
     if last_error is None:
-        tried = "; ".join("%s: %s" % (a.source, a.message) for a in outcome.attempts if a.message)
-        last_error = MissingCredential("%s is not connected%s." % (descriptor.name, (" (" + tried + ")") if tried else ""),
+        tried = "; ".join(a.message for a in outcome.attempts if a.message)
+        last_error = MissingCredential("Not connected: %s." % (tried or "no credentials found"),
                                        hint=descriptor.missing_hint)
     outcome.error = last_error
     return outcome

@@ -1,0 +1,329 @@
+"""Codex rollout lines → per-request usage rows (cost-usage.md §3). Pure: bytes in, rows out.
+
+Codex logs cumulative ``total_token_usage`` and per-request ``last_token_usage``; ``Reducer``
+turns them into deltas with CodexBar's rules (§3.3): repeated totals count nothing, interleaved
+counters (two agents writing one file) only count growth past the high-water mark, and a forked
+session first subtracts what it inherited from its parent (§3.5). Its whole state is plain data
+so an appended file resumes exactly where the last scan stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from codexbar.cost.lines import OVERSIZED
+from codexbar.cost.pricing import Pricing
+from codexbar.cost.timeutil import day_key, parse_ms
+
+MAX_LINE = 256 * 1024
+SEEN_LIMIT = 64
+
+# Row layout
+DAY, MODEL, TURN, INDEX, TS, INPUT, CACHED, OUTPUT, REASONING, COST = range(10)
+Row = Tuple[str, str, str, int, int, int, int, int, int, Optional[int]]
+Vec = List[int]  # [input, cached, output, reasoning]; comparisons use the first three
+
+_INT_LIMIT = 1 << 63
+_MODEL_IN_PREFIX = re.compile(rb'"(?:model|model_name)"\s*:\s*"([^"]*)"')
+
+
+def _num(value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and 0 < value < _INT_LIMIT:
+        return int(value)
+    return 0
+
+
+def usage_vec(obj: Any) -> Optional[Vec]:
+    if not isinstance(obj, dict):
+        return None
+    cached = obj.get("cached_input_tokens")
+    if cached is None:
+        cached = obj.get("cache_read_input_tokens")
+    out = _num(obj.get("output_tokens"))
+    reasoning = min(_num(obj.get("reasoning_output_tokens")), out)
+    return [_num(obj.get("input_tokens")), _num(cached), out, reasoning]
+
+
+def _ge(a: Vec, b: Vec) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] >= b[2]
+
+
+def _sub0(a: Vec, b: Vec) -> Vec:
+    return [max(0, x - y) for x, y in zip(a, b)]
+
+
+def _first_str(*values: Any) -> Optional[str]:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+class Reducer:
+    """Per-file Codex state. ``to_state``/``from_state`` round-trip through the cache."""
+
+    FIELDS = ("counted", "raw_baseline", "watermark", "seen", "divergent", "interleaved",
+              "model", "turn", "index", "session_id", "forked_from", "fork_ts", "cwd", "title",
+              "subagent", "awaiting_owned", "first_ts", "baseline", "unconsumed", "metas")
+
+    def __init__(self, baseline: Optional[Vec] = None) -> None:
+        self.counted: Vec = [0, 0, 0, 0]
+        self.raw_baseline: Optional[Vec] = None
+        self.watermark: Optional[Vec] = None
+        self.seen: List[Vec] = []
+        self.divergent = False
+        self.interleaved = False
+        self.model: Optional[str] = None
+        self.turn = ""
+        self.index = 0
+        self.session_id: Optional[str] = None
+        self.forked_from: Optional[str] = None
+        self.fork_ts: Optional[int] = None
+        self.cwd: Optional[str] = None
+        self.title: Optional[str] = None
+        self.subagent = False
+        self.awaiting_owned = False
+        self.first_ts: Optional[int] = None
+        self.baseline: Optional[Vec] = list(baseline) if baseline else None
+        self.unconsumed: Optional[Vec] = list(baseline) if baseline else None
+        self.metas = 0
+
+    def to_state(self) -> Dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    @classmethod
+    def from_state(cls, state: Dict[str, Any]) -> "Reducer":
+        reducer = cls()
+        for name in cls.FIELDS:
+            setattr(reducer, name, state[name])
+        return reducer
+
+    # -- line dispatch ------------------------------------------------------------------------
+    def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
+        for line in lines:
+            if b'"type":"event_msg"' in line:
+                if b"token_count" not in line and b"task_started" not in line:
+                    continue
+            elif (b"turn_context" not in line and b"session_meta" not in line
+                  and b"inter_agent_communication_metadata" not in line):
+                continue
+            if line[:1] == OVERSIZED:
+                self._oversized(line)
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(obj, dict):
+                continue
+            kind = obj.get("type")
+            payload = _dict(obj.get("payload"))
+            if kind == "event_msg":
+                ptype = payload.get("type")
+                if ptype == "token_count":
+                    row = self._token_count(obj, payload, pricing)
+                    if row is not None:
+                        rows.append(row)
+                elif ptype == "task_started":
+                    info = _dict(payload.get("info"))
+                    turn = _first_str(payload.get("turn_id"), payload.get("turnId"), payload.get("id"),
+                                      info.get("turn_id"), info.get("turnId"), info.get("id"))
+                    if turn:
+                        self.turn = turn
+                    self.awaiting_owned = False
+            elif kind == "turn_context":
+                self._turn_context(obj, payload)
+            elif kind == "session_meta":
+                self._session_meta(obj, payload)
+
+    def _observe(self, ts: Optional[int]) -> None:
+        if ts is not None and (self.first_ts is None or ts < self.first_ts):
+            self.first_ts = ts
+
+    def _oversized(self, line: bytes) -> None:
+        if b"turn_context" in line:
+            match = _MODEL_IN_PREFIX.search(line)
+            if match:
+                self.model = match.group(1).decode("utf-8", "replace").strip() or None
+
+    def _session_meta(self, obj: Dict[str, Any], payload: Dict[str, Any]) -> None:
+        self.metas += 1
+        sid = _first_str(payload.get("id"), obj.get("id"), payload.get("session_id"),
+                         payload.get("sessionId"), obj.get("session_id"), obj.get("sessionId"))
+        fork_ts = parse_ms(payload.get("timestamp")) or parse_ms(obj.get("timestamp"))
+        self._observe(fork_ts)
+        if self.metas > 1:
+            if sid and sid == self.session_id:
+                self.forked_from = self.forked_from or _fork_parent(payload)
+                self.fork_ts = self.fork_ts or fork_ts
+                self.cwd = self.cwd or _cwd(payload.get("cwd"))
+            elif self.subagent:
+                # an embedded ancestor meta: the copied prefix lasts until the next turn starts
+                self.awaiting_owned = True
+            return
+        self.session_id = sid
+        self.forked_from = _fork_parent(payload)
+        self.fork_ts = fork_ts
+        self.cwd = _cwd(payload.get("cwd"))
+        source = payload.get("source")
+        self.subagent = (isinstance(source, str) and source.lower() == "subagent") or (
+            isinstance(source, dict) and "subagent" in source)
+
+    def _turn_context(self, obj: Dict[str, Any], payload: Dict[str, Any]) -> None:
+        if parse_ms(obj.get("timestamp")) is None:
+            return
+        info = _dict(payload.get("info"))
+        fields = [payload.get("model"), payload.get("model_name"), info.get("model"), info.get("model_name")]
+        present = [f for f in fields if isinstance(f, str)]
+        if present:
+            self.model = _first_str(*present)  # all blank → cleared
+        cwd = _first_str(payload.get("cwd"), payload.get("current_working_directory"),
+                         payload.get("currentWorkingDirectory"))
+        if cwd and not self.cwd:
+            self.cwd = _cwd(cwd)
+        title = _first_str(payload.get("title"), payload.get("name"))
+        if title:
+            self.title = title
+
+    # -- §3.3 ---------------------------------------------------------------------------------
+    def _contained(self, cur: Vec) -> Vec:
+        wm, counted = self.watermark or [0, 0, 0, 0], self.counted
+        out = []
+        for i in range(4):
+            if cur[i] >= wm[i]:
+                out.append(max(0, cur[i] - max(wm[i], counted[i])))
+            else:
+                out.append(max(0, cur[i] - counted[i]))
+        return out
+
+    def _token_count(self, obj: Dict[str, Any], payload: Dict[str, Any], pricing: Pricing) -> Optional[Row]:
+        info = payload.get("info")
+        if not isinstance(info, dict):
+            return None
+        ts = parse_ms(obj.get("timestamp"))
+        if ts is None:
+            return None
+        self._observe(ts)
+        total, last = usage_vec(info.get("total_token_usage")), usage_vec(info.get("last_token_usage"))
+        if total is None and last is None:
+            return None
+        fork = self.baseline is not None
+        if fork and total is not None:
+            total = _sub0(total, self.baseline or [0, 0, 0, 0])
+        if fork and total is None and last is not None and self.unconsumed is not None:
+            reduced = _sub0(last, self.unconsumed)
+            self.unconsumed = _sub0(self.unconsumed, last)
+            last = reduced
+        if total is not None and total[:3] in [s[:3] for s in self.seen]:
+            return None
+        if total is not None and self.watermark is not None and not _ge(total, self.watermark):
+            self.interleaved = True
+        base = self.watermark if self.watermark is not None else self.raw_baseline
+        if total is not None and last is not None and not (fork and not self.interleaved):
+            if self.interleaved:
+                contained = self._contained(total)
+                delta = [min(a, b) for a, b in zip(last, contained)]
+            else:
+                delta = list(last)
+                if not self.divergent and base is not None and _ge(total, base):
+                    growth = [t - b for t, b in zip(total, base)]
+                    if _ge(last, growth):
+                        delta = growth
+                    delta[3] = max(0, delta[3])
+            self._count(delta, total)
+        elif total is not None:
+            if self.interleaved:
+                delta = self._contained(total)
+            elif self.divergent and base is not None:
+                delta = [cur - b if cur >= b else max(0, cur - c)
+                         for cur, b, c in zip(total, base, self.counted)]
+            elif base is not None:
+                delta = _sub0(total, base)
+            else:
+                delta = list(total)
+            self._count(delta, total)
+        else:
+            assert last is not None
+            delta = list(last)
+            self.counted = [c + d for c, d in zip(self.counted, delta)]
+            self.raw_baseline = list(self.counted)
+            self.watermark = [max(w, c) for w, c in zip(self.watermark or self.counted, self.counted)]
+        if total is not None:
+            self.seen.append(total)
+            if len(self.seen) > SEEN_LIMIT:
+                del self.seen[0]
+            self.watermark = total if self.watermark is None else [max(w, t) for w, t in zip(self.watermark, total)]
+        if not (delta[0] or delta[1] or delta[2]) or self.awaiting_owned:
+            return None
+        model = self.model or _first_str(info.get("model"), info.get("model_name"),
+                                         payload.get("model"), obj.get("model")) or "unknown"
+        name = pricing.normalize_codex(model) if model != "unknown" else model
+        inp, cached, out = delta[0], delta[1], delta[2]
+        reasoning = min(max(0, delta[3]), out)
+        row = (day_key(ts), name, self.turn, self.index, ts, inp, cached, out, reasoning,
+               pricing.codex_cost(name, ts, inp, cached, out))
+        self.index += 1
+        return row
+
+    def _count(self, delta: Vec, total: Vec) -> None:
+        self.counted = [c + d for c, d in zip(self.counted, delta)]
+        self.raw_baseline = list(total)
+        if self.raw_baseline[:3] != self.counted[:3]:
+            self.divergent = True
+
+
+def _fork_parent(payload: Dict[str, Any]) -> Optional[str]:
+    return _first_str(payload.get("forked_from_id"), payload.get("forkedFromId"),
+                      payload.get("parent_session_id"), payload.get("parentSessionId"))
+
+
+def _cwd(value: Any) -> Optional[str]:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return text
+
+
+def head_meta(lines: Iterable[bytes]) -> Dict[str, Any]:
+    """Session id / fork parent / fork time / subagent flag from a file's first session_meta."""
+    reducer = Reducer()
+    for line in lines:
+        if b"session_meta" in line and line[:1] != OVERSIZED:
+            reducer.feed([line], _NO_PRICING, [])
+            if reducer.metas:
+                break
+    return {"session_id": reducer.session_id, "forked_from": reducer.forked_from,
+            "fork_ts": reducer.fork_ts, "subagent": reducer.subagent}
+
+
+class _NoPricing:
+    def normalize_codex(self, model: str) -> str:
+        return model
+
+    def codex_cost(self, *args: Any) -> None:
+        return None
+
+
+_NO_PRICING: Any = _NoPricing()
+
+
+def counted_at(rows: Iterable[Row], fork_ts: int) -> Vec:
+    """A parent's counted totals after its last emitted row at or before ``fork_ts`` (§3.5)."""
+    total = [0, 0, 0, 0]
+    for row in rows:
+        if row[TS] <= fork_ts:
+            total = [total[0] + row[INPUT], total[1] + row[CACHED], total[2] + row[OUTPUT],
+                     total[3] + row[REASONING]]
+    return total
+
+
+def reprice(rows: Iterable[Row], pricing: Pricing) -> List[Row]:
+    return [r[:COST] + (pricing.codex_cost(r[MODEL], r[TS], r[INPUT], r[CACHED], r[OUTPUT]),) for r in rows]

@@ -1,0 +1,158 @@
+"""Fetch-and-store under the provider lock; detached background refreshes; ask the host app to
+re-run the plugin when fresh data is in."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from codexbar.cache import FileLock, Store, entry_key
+from codexbar.env import Env
+
+
+def lock_name(provider_id: str) -> str:
+    return "usage-" + provider_id
+
+
+def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plugin",
+                interactive: bool = False, wait: bool = False, held: bool = False) -> Optional[dict]:
+    """Fetch and store one provider. Returns the stored entry, or None if another process holds
+    the lock (then, with ``wait``, the entry it stored)."""
+    from codexbar import registry
+    from codexbar.cache import read_mirror
+    from codexbar.fetch import fetch
+
+    lock = store.lock(lock_name(provider_id))
+    if not held and not lock.acquire(timeout=0):
+        if wait and lock.acquire(timeout=120):
+            lock.release()
+            return read_mirror(store.dir, entry_key(provider_id))
+        return None
+    try:
+        desc = registry.descriptor(provider_id)
+        outcome = fetch(provider_id, env, runtime=runtime, interactive=interactive, store=store)
+        key = entry_key(provider_id)
+        if outcome.ok:
+            assert outcome.payload is not None
+            entry = store.record_success(key, outcome.payload, env.now())
+        else:
+            assert outcome.error is not None
+            entry = store.record_failure(key, outcome.error.to_dict(), env.now(), source=outcome.source)
+        _extras(desc, env, store)
+        return entry
+    finally:
+        if not held:
+            lock.release()
+
+
+def _extras(desc, env: Env, store: Store) -> None:  # noqa: ANN001
+    """Best-effort companions of a usage refresh: status page and local cost summary."""
+    if desc.status_api and not env.flag("CODEXBAR_NO_STATUS"):
+        try:
+            from codexbar.access.http import Http
+            from codexbar.status.poll import refresh_status
+
+            http = Http(env)
+            try:
+                refresh_status(env, store, http, desc)
+            finally:
+                http.close()
+        except Exception:  # noqa: BLE001 - status never breaks a usage refresh
+            pass
+    if desc.cost_scan and not env.flag("CODEXBAR_NO_COST"):
+        try:
+            from codexbar.cost.summary import refresh_summary
+
+            refresh_summary(env, desc.id)
+        except Exception:  # noqa: BLE001 - a cost scan problem is shown by `codexbar cost`
+            pass
+
+
+def refresh_many(provider_ids: Sequence[str], env: Env, **kwargs: object) -> Dict[str, Optional[dict]]:
+    """Refresh several providers concurrently: total time = the slowest one."""
+    store = Store(env.cache_dir)
+    results: Dict[str, Optional[dict]] = {}
+
+    def work(pid: str) -> None:
+        results[pid] = refresh_one(pid, env, store, **kwargs)  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=work, args=(pid,), daemon=True) for pid in provider_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.close()
+    return results
+
+
+# -- asking SwiftBar / xbar to re-run the plugin -------------------------------------------------
+
+
+def rerun_url(env: Env, plugin_path: str) -> Optional[str]:
+    from urllib.parse import quote
+
+    name = Path(plugin_path).name
+    if env.plugin_host == "swiftbar":
+        return "swiftbar://refreshplugin?name=" + quote(name)
+    if env.plugin_host == "xbar":
+        return "xbar://app.xbarapp.com/refreshPlugin?path=" + quote(name)
+    return None
+
+
+def request_rerun(env: Env, plugin_path: Optional[str]) -> bool:
+    """``open -g <url>`` so fresh data appears without waiting for the next interval."""
+    from codexbar.access.commands import find_executable, run
+    from codexbar.errors import FetchError
+
+    if not plugin_path:
+        return False
+    url = rerun_url(env, plugin_path)
+    opener = find_executable("open", env)
+    if url is None or opener is None:
+        return False
+    try:
+        run([str(opener), "-g", url], env, timeout=10)
+    except FetchError:
+        return False
+    return True
+
+
+# -- detached background refresh (spawned by the plugin hot path) -------------------------------
+
+
+def spawn_background(provider_ids: Sequence[str], env: Env, plugin_path: Optional[str],
+                     locks: Optional[Dict[str, FileLock]] = None) -> Optional[subprocess.Popen]:
+    """Start ``python -m codexbar refresh …`` detached. Locks already held by the caller are
+    handed to the child (inherited descriptors), so exactly one refresh runs per provider."""
+    argv: List[str] = [sys.executable, "-m", "codexbar", "refresh", *provider_ids, "--background"]
+    if plugin_path:
+        argv += ["--notify", plugin_path]
+    child_env = dict(env.environ)
+    fds = {pid: lock.fileno() for pid, lock in (locks or {}).items() if lock.fileno() is not None}
+    if fds:
+        child_env[HELD_LOCKS_VAR] = ",".join("%s=%d" % item for item in fds.items())
+    try:
+        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
+                                pass_fds=tuple(fds.values()), env=child_env, cwd="/")
+    except OSError:
+        return None
+    finally:
+        for lock in (locks or {}).values():
+            lock.forget()   # our copy closes; the child's copy keeps the lock
+
+
+HELD_LOCKS_VAR = "CODEXBAR_HELD_LOCKS"
+
+
+def inherited_locks(env: Env) -> Dict[str, int]:
+    """Provider id → lock descriptor handed over by the plugin that spawned us."""
+    out: Dict[str, int] = {}
+    for part in (env.get(HELD_LOCKS_VAR) or "").split(","):
+        pid, _, fd = part.partition("=")
+        if pid and fd.isdigit():
+            out[pid] = int(fd)
+    return out
