@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from codexbar.descriptor import Descriptor, FetchContext, Sources
-from codexbar.errors import FetchError, MissingCredential
+from codexbar.errors import CodexbarError, FetchError, MissingCredential
 from codexbar.secret import redact
 
 MAX_RETRY_AFTER = 10.0
@@ -34,7 +34,7 @@ class Outcome:
     provider: str
     payload: Optional[Dict[str, Any]] = None     # ProviderResult.dump()
     source: str = "auto"
-    error: Optional[FetchError] = None
+    error: Optional[CodexbarError] = None
     attempts: List[Attempt] = field(default_factory=list)
 
     @property
@@ -52,7 +52,7 @@ def _order(descriptor: Descriptor, sources: Sources, ctx: FetchContext) -> List[
     return [mode]
 
 
-def _fetch_once_more(source: Any, ctx: FetchContext, error: FetchError) -> bool:
+def _fetch_once_more(source: Any, ctx: FetchContext, error: CodexbarError) -> bool:
     """Retry only sources that opt in, on a transient error with a short Retry-After."""
     if not getattr(source, "retry_transient", False) or error.kind not in ("rate_limited", "unavailable"):
         return False
@@ -72,7 +72,7 @@ def run(descriptor: Descriptor, sources: Sources, ctx: FetchContext) -> Outcome:
     except FetchError as error:
         outcome.error = error
         return outcome
-    last_error: Optional[FetchError] = None
+    last_error: Optional[CodexbarError] = None
     for sid in order:
         source = sources[sid]
         if not source.available(ctx):
@@ -82,7 +82,7 @@ def run(descriptor: Descriptor, sources: Sources, ctx: FetchContext) -> Outcome:
         while True:
             try:
                 result = source.fetch(ctx)
-            except FetchError as error:
+            except CodexbarError as error:
                 if not retried and _fetch_once_more(source, ctx, error):
                     retried = True
                     continue

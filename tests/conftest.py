@@ -37,7 +37,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CODEXBAR_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("CODEXBAR_PLATFORM", "darwin")
+    # macOS tools are replaced by recorders, first on PATH (the code finds them like any CLI)
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    for tool, rc in (("open", 0), ("defaults", 1), ("security", 44), ("osascript", 0)):
+        script = bin_dir / tool
+        script.write_text('#!/bin/sh\necho "%s $*" >> "%s"\nexit %d\n' % (tool, tmp_path / "macos-calls.log", rc))
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", "%s%s%s" % (bin_dir, os.pathsep, os.environ.get("PATH", "")))
     return home
+
+
+@pytest.fixture
+def macos_calls(tmp_path: Path):
+    """Lines recorded by the fake macOS tools (``open -g swiftbar://…`` etc.)."""
+    log = tmp_path / "macos-calls.log"
+    return lambda: log.read_text().splitlines() if log.exists() else []
 
 
 @pytest.fixture

@@ -81,8 +81,10 @@ def _window_row(key: str, label: str, window: Mapping[str, Any], lane: str, now:
     pace = fmt.compute_pace(window, now, DEFAULT_MINUTES[lane]) if lane else None
     if not fmt.pace_visible(pace, window):
         pace = None
-    return WindowRow(key, label, used, fmt.remaining_percent(used), fmt.reset_line(window, now, absolute),
-                     pace, lane, usage_known)
+    reset = fmt.reset_line(window, now, absolute)
+    if reset and not window.get("resetsAt") and str(window.get("resetDescription") or "").strip().lower() == label.lower():
+        reset = None   # a description that only repeats the window's name ("MCP") says nothing
+    return WindowRow(key, label, used, fmt.remaining_percent(used), reset, pace, lane, usage_known)
 
 
 def windows(payload: Mapping[str, Any], desc: Descriptor, now: datetime, absolute: bool = False) -> List[WindowRow]:

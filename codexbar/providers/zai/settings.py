@@ -33,8 +33,9 @@ def checked_override(name: str, value: Optional[str], region: Optional[str] = No
     if region is not None:
         owner = REGION_HOSTS.get(parts.hostname.lower())
         if owner is not None and owner != region:
+            # CodexBar's wording names the region the override's host belongs to
             raise ConfigError("z.ai endpoint override %s does not match the selected %s region."
-                              % (name, REGION_NAMES[region]),
+                              % (name, REGION_NAMES[owner]),
                               hint="Set region to %s in the config, or remove %s." % (owner, name))
     return text.rstrip("/") if not parts.path or parts.path == "/" else text
 
