@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -73,6 +74,10 @@ def test_timeout_becomes_unknown(overrides, httpserver) -> None:  # noqa: ANN001
     overrides(CLAUDE_STATUS)
     serve(httpserver, PATH, "claude/status-major.json", delay=1.5)
     result = fetch_cli_status(http(deadline_in=1.0), CLAUDE_STATUS, PAGE, NOW)
+    # let the slow handler finish so its request does not leak into the next test's log
+    end = time.monotonic() + 3
+    while not httpserver.log and time.monotonic() < end:
+        time.sleep(0.05)
     assert result == {"indicator": "unknown", "description": "status.claude.com status did not answer within 1 s.",
                       "url": PAGE}
 
