@@ -123,7 +123,7 @@ def save(config: Config) -> None:
     from codexbar.access.files import atomic_write
 
     text = json.dumps(normalize(config.data, _known()), indent=2, sort_keys=True, ensure_ascii=False)
-    atomic_write(config.path, text + "\n", mode=0o600)
+    atomic_write(config.path, text + "\n", mode=0o600, private_dir=True)
 
 
 def redacted(data: Dict[str, Any]) -> Dict[str, Any]:

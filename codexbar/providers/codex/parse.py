@@ -167,7 +167,7 @@ def rate_limit_block(raw: Any, now: datetime) -> Optional[RateLimitBlock]:
     block = RateLimitBlock(raw_primary=raw.get("primary_window"), raw_secondary=raw.get("secondary_window"))
     block.primary, block.primary_failed = wham_window(block.raw_primary, now)
     block.secondary, block.secondary_failed = wham_window(block.raw_secondary, now)
-    block.individual_limit = _limit_fields(raw.get("individual_limit")) or _limit_fields(raw.get("individualLimit"))
+    block.individual_limit = limit_fields(raw.get("individual_limit")) or limit_fields(raw.get("individualLimit"))
     return block
 
 
@@ -245,7 +245,7 @@ def extra_windows(raw: Any, now: datetime) -> Tuple[List[NamedWindow], bool]:
 # -- credits and the monthly credit limit -----------------------------------------------------
 
 
-def _limit_fields(raw: Any) -> Optional[Dict[str, Any]]:
+def limit_fields(raw: Any) -> Optional[Dict[str, Any]]:
     """A spend-control limit object: limit/used/remainingPercent (numbers or numeric strings), reset."""
     if not isinstance(raw, dict):
         return None
@@ -324,8 +324,8 @@ def parse_usage(body: Any, now: datetime) -> UsageBody:
     spend = body.get("spend_control") if isinstance(body.get("spend_control"), dict) else body.get("spendControl")
     spend_limit = None
     if isinstance(spend, dict):
-        spend_limit = _limit_fields(spend.get("individual_limit")) or _limit_fields(spend.get("individualLimit"))
-    root = _limit_fields(body.get("individual_limit")) or _limit_fields(body.get("individualLimit"))
+        spend_limit = limit_fields(spend.get("individual_limit")) or limit_fields(spend.get("individualLimit"))
+    root = limit_fields(body.get("individual_limit")) or limit_fields(body.get("individualLimit"))
     # precedence: root → rate_limit → spend_control (first object present wins, even without a limit)
     out.individual_limit = root or (block.individual_limit if block else None) or spend_limit
     out.spend_control_present = "spend_control" in body or "spendControl" in body

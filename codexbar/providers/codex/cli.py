@@ -1,0 +1,89 @@
+"""The ``cli`` source: ask the Codex CLI's app-server for limits, credits and the account."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from codexbar.descriptor import FetchContext, Source
+from codexbar.errors import FetchError
+from codexbar.model import ProviderResult, UsageSnapshot
+from codexbar.providers.codex import binary, rpc_parse, toml_config
+from codexbar.providers.codex.errors import (CodexError, backend_unavailable, cli_missing, no_rate_limits,
+                                             rpc_request_failed)
+from codexbar.providers.codex.parse import PROVIDER
+from codexbar.providers.codex.rpc import CLIENT_INFO, AppServer, RpcRequestError
+
+SOURCE_LABEL = "codex-cli"
+
+
+def include_credits(ctx: FetchContext) -> bool:
+    """CodexBar fetches credits unless ``--no-credits``; a context may carry that choice."""
+    return bool(getattr(ctx, "include_credits", True))
+
+
+def read_snapshot(ctx: FetchContext) -> rpc_parse.CliSnapshot:
+    """One app-server session: initialize → initialized → rateLimits/read → account/read."""
+    path = binary.find_codex(ctx.env)
+    if path is None:
+        raise cli_missing()
+    server = AppServer(path, ctx.env, deadline=ctx.deadline)
+    error: FetchError
+    try:
+        server.start()
+        server.request("initialize", {"clientInfo": dict(CLIENT_INFO)}, timeout=server.initialize_timeout)
+        server.notify("initialized")
+        limits = rpc_parse.parse_rate_limits(server.request("account/rateLimits/read").get("result"), ctx.now)
+        try:
+            account = rpc_parse.parse_account(server.request("account/read").get("result"))
+        except (CodexError, RpcRequestError):
+            account = None   # identity is optional; the limits already arrived
+        return rpc_parse.assemble(limits, account, ctx.now)
+    except RpcRequestError as failure:
+        recovered = rpc_parse.recover_from_error(failure.raw, ctx.now)
+        if recovered is not None:
+            return recovered
+        text = " ".join(failure.raw.split())
+        error = rpc_request_failed(text if len(text) <= 240 else text[:237] + "...")
+    except CodexError as failure:
+        error = failure
+    finally:
+        server.close()
+    if toml_config.is_auth_required_error(error.message):
+        backend = toml_config.non_chatgpt_backend(toml_config.read_text(ctx.env))
+        if backend:
+            raise backend_unavailable(backend)
+    raise error
+
+
+def version(ctx: FetchContext) -> Optional[str]:
+    path = binary.find_codex(ctx.env)
+    return binary.display_version(binary.raw_version(ctx, path)) if path is not None else None
+
+
+def fetch_result(ctx: FetchContext) -> ProviderResult:
+    snapshot = read_snapshot(ctx)
+    credits = snapshot.credits if include_credits(ctx) else None
+    usage = snapshot.usage
+    if usage is None:
+        if credits is None:
+            raise no_rate_limits()
+        # credits still count when the RPC omits every window
+        usage = UsageSnapshot(primary=None, secondary=None, updatedAt=credits.updatedAt, identity=snapshot.identity)
+    return ProviderResult(provider=PROVIDER, source=SOURCE_LABEL, version=version(ctx), usage=usage,
+                          credits=credits)
+
+
+class CliSource(Source):
+    id = "cli"
+
+    def available(self, ctx: FetchContext) -> bool:
+        return binary.find_codex(ctx.env) is not None
+
+    def unavailable_reason(self, ctx: FetchContext) -> str:
+        return "the `codex` command was not found (install it with `npm i -g @openai/codex` or set CODEX_CLI_PATH)"
+
+    def fetch(self, ctx: FetchContext) -> ProviderResult:
+        return fetch_result(ctx)
+
+    def falls_back_on(self, error: FetchError) -> bool:
+        return False
