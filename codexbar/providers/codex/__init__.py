@@ -1,6 +1,9 @@
-"""Codex (OpenAI ChatGPT plan): auth.json tokens and the `codex app-server` RPC (spec: providers/codex.md)."""
+"""Codex (OpenAI ChatGPT plan): auth.json PAT/OAuth and the `codex app-server` RPC
+(spec: providers/codex.md). Data only: the plugin hot path imports this module."""
 
 from codexbar.descriptor import Descriptor
+
+USAGE_PAGE = "https://chatgpt.com/codex/settings/usage"
 
 DESCRIPTOR = Descriptor(
     id="codex",
@@ -9,14 +12,17 @@ DESCRIPTOR = Descriptor(
     aliases=("openai",),
     window_labels=("Session", "Weekly", ""),
     pace_lanes=("session", "weekly", ""),
-    origins=("https://chatgpt.com", "https://auth.openai.com", "https://api.openai.com"),
+    # chat.openai.com is only called when Codex's config.toml sets it as chatgpt_base_url
+    origins=("https://chatgpt.com", "https://auth.openai.com", "https://chat.openai.com"),
     source_modes=("auto", "oauth", "cli", "web", "api"),
-    source_order={"plugin": ("oauth", "cli"), "cli": ("cli", "oauth")},
-    dashboard_url="https://chatgpt.com/codex/settings/usage",
+    # auto: PAT (`api`) → OAuth → the CLI's RPC; `web` is never automatic
+    source_order={"plugin": ("api", "oauth", "cli"), "cli": ("api", "oauth", "cli")},
+    dashboard_url=USAGE_PAGE,
     status_url="https://status.openai.com/",
     status_api="https://status.openai.com",
-    actions=(("Buy credits…", "https://chatgpt.com/codex/settings/usage"),),
-    missing_hint="Sign in with `codex login` (Codex CLI).",
+    actions=(("Buy credits…", USAGE_PAGE),),
+    missing_hint="Sign in with `codex login` (Codex CLI), or install the Codex CLI "
+                 "(`npm i -g @openai/codex`).",
     default_enabled=True,
     detect_files=("~/.codex/auth.json",),
     detect_binaries=("codex",),
