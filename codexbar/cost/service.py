@@ -1,0 +1,68 @@
+"""One call from "provider + window" to a finished cost report: lock, scan, reconcile, build."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, Optional
+
+from codexbar.cost import report as R
+from codexbar.cost import scanner
+from codexbar.cost.timeutil import window
+
+FAMILY = {"claude": "claude", "vertexai": "claude", "codex": "codex"}
+SUPPORTED = ("codex", "claude")
+
+
+class ScanBusy(Exception):
+    """Another process holds the scan lock and the caller's budget ran out."""
+
+
+def scan_family(env: Any, family: str, *, deadline: Optional[float] = None,
+                progress: Optional[Callable[[int, int], None]] = None,
+                workers: Optional[int] = None, task_limit: int = -1) -> scanner.ScanResult:
+    from codexbar.cache import FileLock
+
+    lock = FileLock(env.cache_dir, "cost-" + family)
+    wait = 3600.0 if deadline is None else max(0.0, deadline - time.monotonic())
+    if not lock.acquire(timeout=wait):
+        raise ScanBusy(family)
+    try:
+        return scanner.scan(env, family, deadline=deadline, progress=progress, workers=workers,
+                            task_limit=task_limit, now_ms=int(env.now().timestamp() * 1000))
+    finally:
+        lock.release()
+
+
+def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
+                 with_projects: bool = False, with_sessions: bool = False) -> Dict[str, Any]:
+    """The report for ``provider`` from a finished (or partial) scan of its family."""
+    from codexbar.render.json_out import iso_z
+
+    now = env.now()
+    since, until = window(now, days)
+    cache = result.cache
+    projects = None
+    sessions = None
+    if provider == "codex":
+        rows = R.codex_rows(cache)
+        entries = R.daily_entries("codex", R.codex_days(rows), since, until, R.codex_unmetered(cache))
+        if with_projects:
+            projects = R.codex_projects(cache, rows, since, until)
+        if with_sessions:
+            sessions = R.codex_sessions(cache, rows, since, until)
+        established = result.complete
+    else:
+        days_map = R.claude_days(cache, vertex=(provider == "vertexai"))
+        entries = R.daily_entries("claude", days_map, since, until)
+        established = True
+    report = R.build(provider, entries, today=until, days=days, updated_at=iso_z(now),
+                     established=established, projects=projects)
+    if sessions is not None:
+        report["_sessions"] = sessions
+    return report
+
+
+def cost_report(env: Any, provider: str, days: int = 30, **kwargs: Any) -> Dict[str, Any]:
+    result = scan_family(env, FAMILY[provider], deadline=kwargs.pop("deadline", None),
+                         progress=kwargs.pop("progress", None), workers=kwargs.pop("workers", None))
+    return build_report(env, provider, result, days, **kwargs)
