@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from codexbar.errors import CodexbarError
 from codexbar.status import parse
-from codexbar.status.poll import TIMEOUT, _base, _host
+from codexbar.status.poll import TIMEOUT, base_url, host_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from datetime import datetime
@@ -26,9 +26,9 @@ def fetch_cli_status(http: "Http", status_api_base: str, page_url: str, now: "da
     ``url`` is the status page as configured (``page_url``), on success and on failure alike.
     """
     del now  # the feed carries its own time; kept so every fetcher has the same shape
-    url = _base(status_api_base) + "/api/v2/status.json"
+    url = base_url(status_api_base) + "/api/v2/status.json"
     try:
-        body = http.get_json(url, label=_host(status_api_base) + " status", timeout=TIMEOUT)
+        body = http.get_json(url, label=host_of(status_api_base) + " status", timeout=TIMEOUT)
         result = parse.statuspage_status(body)
     except CodexbarError as exc:
         result = {"indicator": "unknown", "description": exc.message}

@@ -36,11 +36,11 @@ SCHEMA = 1
 HookCallback = Callable[[str, str], None]
 
 
-def _base(url: str) -> str:
+def base_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     return (urlsplit(url).hostname or url).lower()
 
 
@@ -57,7 +57,7 @@ def fetch_statuspage(http: "Http", status_api: str, page_url: Optional[str] = No
     Raises FetchError only when the required classic ``summary.json`` fails. ``components`` is
     absent when no component list could be read (the caller keeps its previous one).
     """
-    base, host = _base(status_api), _host(status_api)
+    base, host = base_url(status_api), host_of(status_api)
     label = host + " status"
     result: Optional[Dict[str, Any]] = None
     try:
