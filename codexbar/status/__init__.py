@@ -8,7 +8,9 @@ Spec: status.md (facts from CodexBar's UsageStore+Status.swift and CLIPayloads.s
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Tuple
+import os
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 INDICATORS: Tuple[str, ...] = ("none", "minor", "major", "critical", "maintenance", "unknown")
 
@@ -99,8 +101,8 @@ def component_label(status: str) -> str:
     return COMPONENT_STATUS.get(status, ("unknown", LABELS["unknown"]))[1]
 
 
-def read_status(cache_dir, provider_id: str):  # type: ignore[no-untyped-def]
+def read_status(cache_dir: "os.PathLike[str]", provider_id: str) -> Optional[Dict[str, Any]]:
     """Hot-path alias of ``codexbar.status.poll.read_status`` (stdlib json only)."""
     from codexbar.status.poll import read_status as _read
 
-    return _read(cache_dir, provider_id)
+    return _read(Path(cache_dir), provider_id)
