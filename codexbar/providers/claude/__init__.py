@@ -8,15 +8,19 @@ DESCRIPTOR = Descriptor(
     short_name="Claude",
     window_labels=("Session", "Weekly", "Sonnet"),
     pace_lanes=("session", "weekly", "weekly"),
-    origins=("https://api.anthropic.com", "https://claude.ai", "https://console.anthropic.com",
-             "https://platform.claude.com"),
+    # every host a Claude source calls (each one overridable for tests)
+    origins=("https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com"),
     source_modes=("auto", "oauth", "web", "cli", "api"),
-    source_order={"plugin": ("oauth", "cli", "web"), "cli": ("web", "cli")},
+    # "api" (Admin API) is only available with an admin key, and then it is the only source.
+    # plugin = CodexBar's app order (OAuth → CLI → web); cli = CodexBar's CLI order (web → CLI).
+    source_order={"plugin": ("api", "oauth", "cli", "web"), "cli": ("api", "web", "cli")},
     dashboard_url="https://console.anthropic.com/settings/billing",
     status_url="https://status.claude.com/",
     status_api="https://status.claude.com",
-    missing_hint="Sign in with `claude login` (Claude Code), or set a claude.ai cookie header in the config.",
-    detect_env=("CODEXBAR_CLAUDE_OAUTH_TOKEN",),
+    actions=(("Usage on claude.ai", "https://claude.ai/settings/usage"),),
+    missing_hint="Sign in with `claude login` (Claude Code), or set a claude.ai cookieHeader for claude "
+                 "in ~/.config/codexbar/config.json.",
+    detect_env=("CODEXBAR_CLAUDE_OAUTH_TOKEN", "ANTHROPIC_ADMIN_KEY"),
     detect_files=("~/.claude/.credentials.json",),
     detect_binaries=("claude",),
     sf_symbol="sparkle",
