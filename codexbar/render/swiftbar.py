@@ -72,7 +72,7 @@ class Menu:
         for key, value in params.items():
             if value is None:
                 continue
-            if self.strict and key not in XBAR_KEYS:
+            if self.strict and key not in XBAR_KEYS and not re.match(r"param[1-9][0-9]*$", key):
                 continue
             if key == "color" and isinstance(value, tuple):
                 value = self.color(value)

@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+# <xbar.title>codexbar: every AI-coding limit</xbar.title>
+# <xbar.version>v0.1.0</xbar.version>
+# <xbar.author>codexbar</xbar.author>
+# <xbar.author.github>codexbar</xbar.author.github>
+# <xbar.desc>All your AI-coding limits in one menu: Claude, Codex, z.ai and more, with reset countdowns.</xbar.desc>
+# <xbar.dependencies>python3,codexbar</xbar.dependencies>
+# <swiftbar.hideRunInTerminal>true</swiftbar.hideRunInTerminal>
+# <swiftbar.refreshOnOpen>false</swiftbar.refreshOnOpen>
+from codexbar.plugin import run_many
+
+# install.sh writes the chosen providers here; empty = the providers enabled in the config
+PROVIDERS = []
+
+run_many(PROVIDERS)
