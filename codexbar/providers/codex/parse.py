@@ -372,9 +372,8 @@ def build_result(usage: UsageBody, *, source: str, email: Optional[str], plan_fa
 
 
 def reset_credit_id(provider_id: str) -> str:
-    """CodexBar's stable, non-reversible id for a reset credit (ids from the server are opaque)."""
-    if provider_id.startswith(_RESET_ID_PREFIX) and re.fullmatch(r"[0-9a-f]{64}", provider_id[len(_RESET_ID_PREFIX):]):
-        return provider_id
+    """CodexBar's stable, non-reversible id for a reset credit; server ids always get hashed,
+    even ones that already look like ours."""
     digest = hashlib.sha256(("com.steipete.CodexBar.reset-credit-id.v1\0" + provider_id).encode("utf-8"))
     return _RESET_ID_PREFIX + digest.hexdigest()
 
