@@ -43,6 +43,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             if start > st.st_size or handle.read(min(FINGERPRINT, start)) != fingerprint:
                 start, state, restarted = 0, None, True
         parsed = start
+        eof = True
         rows: List[Any] = []
         max_line = claude.MAX_LINE if family == "claude" else codex.MAX_LINE
         if family == "claude":
@@ -51,6 +52,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
                 claude.parse_lines(lines, pricing, file_rows)
                 parsed = end
                 if 0 <= limit <= end - start:
+                    eof = False
                     break
             rows = file_rows.rows()
             new_state = None
@@ -60,11 +62,12 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
                 reducer.feed(lines, pricing, rows)
                 parsed = end
                 if 0 <= limit <= end - start:
+                    eof = False
                     break
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    return {"rows": rows, "state": new_state, "parsed": parsed, "fp": fp, "restarted": restarted,
+    return {"rows": rows, "state": new_state, "parsed": parsed, "fp": fp, "restarted": restarted, "eof": eof,
             "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
 
 
@@ -124,11 +127,14 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
             del retained[path]  # the file is back: it is the authority again
             changed = True
         entry = files.get(path)
-        if entry is not None and tuple(entry["stat"]) == stat and entry["parsed"] >= stat[2]:
+        old = tuple(entry["stat"]) if entry else None
+        if old == stat and entry["eof"]:
             continue
         task = Task(path, stat[2], entry)
-        old = entry["stat"] if entry else None
-        if entry is not None and old[0] == stat[0] and old[1] == stat[1] and stat[2] >= entry["parsed"] > 0:
+        # grew (same file, larger) or an unfinished earlier scan: continue after the parsed bytes
+        # (the worker re-checks the bytes before that offset); anything else: parse it all again
+        if (old is not None and old[:2] == stat[:2] and entry["parsed"] > 0
+                and (stat[2] > old[2] or (old == stat and not entry["eof"]))):
             task.start, task.state, task.fp = entry["parsed"], entry.get("state"), entry.get("fp")
         tasks.append(task)
 
@@ -139,7 +145,7 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
     else:
         complete = _run(family, cache, tasks, deadline, progress, workers, task_limit)
     changed = changed or bool(tasks)
-    if any(f["parsed"] < f["stat"][2] for f in files.values()):
+    if not all(f["eof"] for f in files.values()):
         complete = False
     if changed:
         cache["scannedAt"] = now_ms
@@ -218,7 +224,7 @@ def _merge(family: str, cache: Dict[str, Any], task: Task, result: Dict[str, Any
     else:
         rows = (list(old.get("rows") or []) if old else []) + result["rows"]
     entry = {"stat": result["stat"], "parsed": result["parsed"], "fp": result["fp"], "rows": rows,
-             "state": result["state"]}
+             "state": result["state"], "eof": result["eof"]}
     if family == "codex":
         entry["unresolved"] = bool(task.fork_parent) and task.baseline is None
         if entry["unresolved"]:
@@ -314,7 +320,7 @@ def _revalidate_forks(env: Any, cache: Dict[str, Any], deadline: Optional[float]
         if entry.get("unresolved") and want is None:
             continue
         if want != have:
-            task = Task(path, entry["stat"][2])
+            task = Task(path, entry["stat"][2])  # full reparse with the new baseline
             task.fork_parent, task.fork_ts, task.baseline = parent, state.get("fork_ts"), want
             redo.append(task)
     if not redo:
