@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from codexbar.descriptor import Sources
+from typing import Dict
+
+from codexbar.descriptor import Source
 from codexbar.providers.codex.cli import CliSource
 from codexbar.providers.codex.oauth import OAuthSource
 from codexbar.providers.codex.pat import PatSource
 from codexbar.providers.codex.web import WebSource
 
-SOURCES: Sources = {"api": PatSource(), "oauth": OAuthSource(), "cli": CliSource(), "web": WebSource()}
+SOURCES: Dict[str, Source] = {"api": PatSource(), "oauth": OAuthSource(), "cli": CliSource(), "web": WebSource()}

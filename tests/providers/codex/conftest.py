@@ -85,6 +85,21 @@ def fake_codex(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[...,
     return use
 
 
+@pytest.fixture(autouse=True)
+def no_codex_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every case starts without a `codex` (``fake_codex`` adds ours): PATH entries holding one
+    are dropped; a real one in a well-known folder (Homebrew on a developer Mac) skips the test."""
+    from codexbar.env import Env
+    from codexbar.providers.codex.binary import find_codex
+
+    monkeypatch.setenv("CODEX_CLI_PATH", str(tmp_path / "missing" / "codex"))
+    kept = [d for d in os.environ.get("PATH", "").split(os.pathsep)
+            if d and not os.access(os.path.join(d, "codex"), os.X_OK)]
+    monkeypatch.setenv("PATH", os.pathsep.join(kept))
+    if find_codex(Env.from_process()) is not None:
+        pytest.skip("a real `codex` is installed in a well-known folder")
+
+
 @pytest.fixture
 def chatgpt(overrides, httpserver):  # noqa: ANN001 - pytest-httpserver
     """Route chatgpt.com/auth.openai.com to the loopback server; return a ``serve`` helper."""

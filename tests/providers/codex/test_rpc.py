@@ -213,3 +213,11 @@ def test_web_source_is_not_available_in_this_port():
     assert error.kind == "unsupported"
     assert "--source web" in error.message and "not available" in error.message
     assert "oauth" in error.hint
+
+
+def test_a_line_past_the_buffer_cap_kills_the_child(fake_codex):
+    fake_codex("huge-line")
+    started = time.monotonic()
+    error = run().error
+    assert (error.kind, error.message) == ("parse", "Codex returned invalid data: codex app-server closed stdout")
+    assert time.monotonic() - started < 3.0
