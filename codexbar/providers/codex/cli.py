@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 from codexbar.descriptor import FetchContext, Source
@@ -9,11 +10,40 @@ from codexbar.errors import FetchError
 from codexbar.model import ProviderResult, UsageSnapshot
 from codexbar.providers.codex import binary, rpc_parse, toml_config
 from codexbar.providers.codex.errors import (CodexError, backend_unavailable, cli_missing, no_rate_limits,
-                                             rpc_request_failed)
+                                             rpc_request_failed, rpc_start_failed)
 from codexbar.providers.codex.parse import PROVIDER
-from codexbar.providers.codex.rpc import CLIENT_INFO, AppServer, RpcRequestError
+from codexbar.providers.codex.rpc import CLIENT_INFO, AppServer, LaunchError, RpcRequestError
 
 SOURCE_LABEL = "codex-cli"
+LAUNCH_COOLDOWN = 30 * 60.0
+
+
+def _gate_key(path: Path) -> str:
+    return "codex/launch-failure/%s" % path
+
+
+def _launch_gate(ctx: FetchContext, path: Path) -> Optional[str]:
+    """A recent launch failure pauses background (non-interactive) launches for 30 minutes."""
+    if ctx.interactive or ctx.cache is None:
+        return None
+    try:
+        value = ctx.cache.get(_gate_key(path))
+    except Exception:  # noqa: BLE001 - a broken cache never blocks a fetch
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _record_launch_failure(ctx: FetchContext, path: Path, detail: str) -> str:
+    fix = ("Reinstall or unblock `%s` in macOS security settings" % path if ctx.env.is_macos
+           else "Reinstall `%s` or fix its permissions" % path)
+    message = ("Codex CLI launch failed; background refresh is paused for 30 minutes. %s, then refresh "
+               "manually. Last error: %s" % (fix, detail))
+    if ctx.cache is not None:
+        try:
+            ctx.cache.set(_gate_key(path), message, expire=LAUNCH_COOLDOWN)
+        except Exception:  # noqa: BLE001
+            pass
+    return message
 
 
 def include_credits(ctx: FetchContext) -> bool:
@@ -26,10 +56,16 @@ def read_snapshot(ctx: FetchContext) -> rpc_parse.CliSnapshot:
     path = binary.find_codex(ctx.env)
     if path is None:
         raise cli_missing()
+    paused = _launch_gate(ctx, path)
+    if paused:
+        raise rpc_start_failed(paused)
     server = AppServer(path, ctx.env, deadline=ctx.deadline)
     error: FetchError
     try:
-        server.start()
+        try:
+            server.start()
+        except LaunchError as failure:
+            raise rpc_start_failed(_record_launch_failure(ctx, path, str(failure))) from None
         server.request("initialize", {"clientInfo": dict(CLIENT_INFO)}, timeout=server.initialize_timeout)
         server.notify("initialized")
         limits = rpc_parse.parse_rate_limits(server.request("account/rateLimits/read").get("result"), ctx.now)

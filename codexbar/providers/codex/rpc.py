@@ -20,7 +20,7 @@ from typing import Any, Dict, Optional
 
 from codexbar.access.commands import child_env, kill_tree
 from codexbar.env import Env
-from codexbar.providers.codex.errors import rpc_malformed, rpc_start_failed, rpc_timeout
+from codexbar.providers.codex.errors import rpc_malformed, rpc_timeout
 
 ARGS = ("-s", "read-only", "-a", "never", "app-server")
 CLIENT_INFO = {"name": "codexbar", "version": "0.5.4"}
@@ -28,6 +28,10 @@ INITIALIZE_TIMEOUT = 8.0
 REQUEST_TIMEOUT = 3.0
 MAX_LINE = 4 * 1024 * 1024
 _EOF = object()
+
+
+class LaunchError(Exception):
+    """The child could not be started at all (exec format, permissions, …)."""
 
 
 class RpcRequestError(Exception):
@@ -58,7 +62,7 @@ class AppServer:
                 [str(self.executable), *ARGS], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=child_env(self.env), start_new_session=True)
         except OSError as exc:
-            raise rpc_start_failed(exc.strerror or type(exc).__name__) from None
+            raise LaunchError(exc.strerror or type(exc).__name__) from None
         threading.Thread(target=self._read_stdout, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
 

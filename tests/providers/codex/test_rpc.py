@@ -198,14 +198,29 @@ def test_binary_vanishing_after_the_check_is_exit_code_2(monkeypatch, tmp_path):
         raise AssertionError("expected a FetchError")
 
 
-def test_a_binary_that_cannot_start(monkeypatch, tmp_path):
-    broken = tmp_path / "codex"
+def test_a_binary_that_cannot_start_pauses_background_launches(monkeypatch, tmp_path):
+    from tests.providers.codex.conftest import FAKE_CODEX
+
+    broken = tmp_path / "bin" / "codex"
+    broken.parent.mkdir()
     broken.write_bytes(b"\x00\x01not an executable format")
     broken.chmod(0o755)
     monkeypatch.setenv("CODEX_CLI_PATH", str(broken))
     error = run().error
-    assert error.message.startswith("Codex not running. Try running a Codex command first. (")
+    assert error.message == (
+        "Codex not running. Try running a Codex command first. (Codex CLI launch failed; background refresh is "
+        "paused for 30 minutes. Reinstall or unblock `%s` in macOS security settings, then refresh manually. "
+        "Last error: Exec format error)" % broken)
     assert error.hint
+    # fixed on disk, but a background refresh waits out the pause without launching anything …
+    broken.unlink()
+    broken.symlink_to(FAKE_CODEX)
+    log = tmp_path / "codex-log.jsonl"
+    monkeypatch.setenv("FAKE_CODEX_LOG", str(log))
+    monkeypatch.setenv("FAKE_CODEX_MODE", "normal")
+    assert "background refresh is paused" in run().error.message and not log.exists()
+    # … while a user's click (interactive) launches it right away
+    assert ok(run(interactive=True))["source"] == "codex-cli"
 
 
 def test_web_source_is_not_available_in_this_port():
