@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional
 from codexbar.descriptor import FetchContext, Source
 from codexbar.errors import FetchError
 from codexbar.model import Credits, ProviderResult
-from codexbar.providers.codex import api, auth, binary, cli, parse, toml_config
+from codexbar.providers.codex import api, auth, binary, cli, parse, parse_side, toml_config
 from codexbar.providers.codex.errors import CodexError, credential_error
 
 SOURCE_LABEL = "oauth"
@@ -31,7 +31,7 @@ def _reset_credits(ctx: FetchContext, base: str, creds: auth.OAuthCredentials) -
     try:
         body = api.get_json(ctx, toml_config.reset_credits_url(base), token=creds.access_token, headers=headers,
                             user_agent="CodexBar", timeout=api.SIDE_TIMEOUT)
-        return parse.parse_reset_credits(body, ctx.now)
+        return parse_side.parse_reset_credits(body, ctx.now)
     except FetchError:
         return None
 
@@ -45,7 +45,7 @@ def _monthly_limit(ctx: FetchContext, base: str, creds: auth.OAuthCredentials,
     try:
         body = api.get_json(ctx, url, token=creds.access_token, headers=api.oauth_headers(account_id),
                             user_agent="CodexBar", timeout=api.SIDE_TIMEOUT)
-        limit, _failed = parse.parse_monthly_usage(body, ctx.now)
+        limit, _failed = parse_side.parse_monthly_usage(body, ctx.now)
         return limit
     except FetchError:
         return None

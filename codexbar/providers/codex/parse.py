@@ -1,4 +1,4 @@
-"""Pure mapping of ChatGPT's ``wham/usage`` family of answers to codexbar's models.
+"""Pure mapping of ChatGPT's ``wham/usage`` answer to codexbar's models (side endpoints: parse_side.py).
 
 No I/O, env or clock: every function takes decoded JSON plus an explicit ``now``. Shared by
 the OAuth and PAT sources (rpc_parse.py reuses the window rules for the CLI's RPC answers).
@@ -6,13 +6,11 @@ the OAuth and PAT sources (rpc_parse.py reuses the window rules for the CLI's RP
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from codexbar.env import parse_instant
 from codexbar.model import Credits, Identity, NamedWindow, ProviderResult, RateWindow, UsageSnapshot
 from codexbar.providers.codex.errors import invalid_response, no_rate_limits
 from codexbar.render.formatting import absolute_reset
@@ -21,8 +19,6 @@ PROVIDER = "codex"
 SESSION_MINUTES, WEEKLY_MINUTES = 300, 10080
 DEFAULT_LIMIT_TITLE = "Monthly credit limit"
 _NO_MONTHLY_LOOKUP_PLANS = ("guest", "free", "go", "plus", "pro")
-_INACTIVE_MODES = ("none", "off", "disabled", "no_limit")
-_RESET_ID_PREFIX = "codex-reset-credit-v1-"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 # -- plan label (presentation) ------------------------------------------------------------------
@@ -368,54 +364,6 @@ def build_result(usage: UsageBody, *, source: str, email: Optional[str], plan_fa
                           credits=credits if include_credits else None)
 
 
-# -- side endpoints -----------------------------------------------------------------------------
-
-
-def reset_credit_id(provider_id: str) -> str:
-    """CodexBar's stable, non-reversible id for a reset credit; server ids always get hashed,
-    even ones that already look like ours."""
-    digest = hashlib.sha256(("com.steipete.CodexBar.reset-credit-id.v1\0" + provider_id).encode("utf-8"))
-    return _RESET_ID_PREFIX + digest.hexdigest()
-
-
-def _date(raw: Mapping[str, Any], key: str, required: bool = False) -> Optional[datetime]:
-    value = raw.get(key)
-    if value is None and not required:
-        return None
-    when = parse_instant(value) if isinstance(value, str) else None
-    if when is None:
-        raise invalid_response()
-    return when
-
-
-def parse_reset_credits(body: Any, now: datetime) -> Dict[str, Any]:
-    """``wham/rate-limit-reset-credits`` → ``usage.codexResetCredits``; invalid_response on any
-    malformed field or a negative ``available_count``."""
-    if not isinstance(body, dict) or not isinstance(body.get("credits"), list) or not _is_int(body.get("available_count")):
-        raise invalid_response()
-    count = int(body["available_count"])
-    if count < 0:
-        raise invalid_response()
-    credits = []
-    for raw in body["credits"]:
-        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("id", "reset_type", "status")):
-            raise invalid_response()
-        item: Dict[str, Any] = {"id": reset_credit_id(raw["id"]), "reset_type": raw["reset_type"],
-                                "status": raw["status"], "granted_at": _date(raw, "granted_at", required=True)}
-        for key in ("expires_at", "redeem_started_at", "redeemed_at"):
-            when = _date(raw, key)
-            if when is not None:
-                item[key] = when
-        for key in ("title", "description"):
-            value = raw.get(key)
-            if value is not None and not isinstance(value, str):
-                raise invalid_response()
-            if value is not None:
-                item[key] = value
-        credits.append(item)
-    return {"credits": credits, "availableCount": count, "updatedAt": now}
-
-
 def available_reset_credits(snapshot: Optional[Mapping[str, Any]], at: datetime) -> int:
     """Credits that are ``available`` and not expired at ``at``."""
     count = 0
@@ -424,49 +372,3 @@ def available_reset_credits(snapshot: Optional[Mapping[str, Any]], at: datetime)
         if item.get("status") == "available" and (expires is None or expires > at):
             count += 1
     return count
-
-
-def parse_monthly_usage(body: Any, updated_at: datetime) -> Tuple[Optional[Dict[str, Any]], bool]:
-    """spend-controls ``monthly-usage`` → (codexCreditLimit or None, mapping_failed)."""
-    if not isinstance(body, dict):
-        raise invalid_response()
-
-    def number(container: Mapping[str, Any], key: str) -> Tuple[Optional[float], bool]:
-        if container.get(key) is None:
-            return None, False
-        value = flexible_number(container[key])
-        return (value, False) if value is not None and value == value and abs(value) != float("inf") else (None, True)
-
-    usage, usage_bad = number(body, "current_month_usage")
-    effective = body.get("effective_monthly_limit")
-    if effective is not None and not isinstance(effective, dict):
-        raise invalid_response()
-    effective = effective or {}
-    limit, limit_bad = number(effective, "limit")
-    mode = effective.get("enforcement_mode")
-    mode_bad = mode is not None and not isinstance(mode, str)
-    inactive = isinstance(mode, str) and mode.lower() in _INACTIVE_MODES
-    if not limit_bad and (limit or 0) <= 0:
-        failed = False
-    else:
-        failed = mode_bad or (not inactive and (limit_bad or usage_bad))
-    if failed or limit is None or limit <= 0 or inactive:
-        return None, failed
-    used = max(0.0, usage or 0.0)
-    return credit_limit({"limit": limit, "used": used, "remainingPercent": None, "resetsAt": None}, updated_at), False
-
-
-@dataclass(frozen=True)
-class Whoami:
-    account_id: Optional[str]
-    email: Optional[str]
-    plan: Optional[str]
-
-
-def parse_whoami(body: Any) -> Whoami:
-    if not isinstance(body, dict):
-        raise invalid_response()
-    for key in ("chatgpt_account_id", "chatgpt_plan_type", "email"):
-        if body.get(key) is not None and not isinstance(body[key], str):
-            raise invalid_response()
-    return Whoami(_text(body.get("chatgpt_account_id")), _text(body.get("email")), _text(body.get("chatgpt_plan_type")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from codexbar.descriptor import FetchContext, Source
 from codexbar.errors import FetchError
 from codexbar.model import ProviderResult
-from codexbar.providers.codex import api, auth, binary, cli, parse, toml_config
+from codexbar.providers.codex import api, auth, binary, cli, parse, parse_side, toml_config
 from codexbar.providers.codex.errors import CodexError
 
 SOURCE_LABEL = "pat"
@@ -19,7 +19,7 @@ def fetch_pat(ctx: FetchContext) -> ProviderResult:
     raw_version = binary.raw_version(ctx, path) if path is not None else None
     agent = binary.pat_user_agent(ctx.env, raw_version)
     headers = {"Accept": "application/json", "originator": "codex_cli_rs"}
-    whoami = parse.parse_whoami(api.get_json(ctx, api.WHOAMI_URL, token=token, headers=headers,
+    whoami = parse_side.parse_whoami(api.get_json(ctx, api.WHOAMI_URL, token=token, headers=headers,
                                              user_agent=agent, timeout=api.USAGE_TIMEOUT))
     usage_headers = api.oauth_headers(whoami.account_id, headers)
     body = api.get_json(ctx, toml_config.usage_url(api.base_url(ctx)), token=token, headers=usage_headers,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from codexbar.errors import FetchError
-from codexbar.providers.codex import parse, rpc_parse
+from codexbar.providers.codex import parse, parse_side, rpc_parse
 from tests.providers.codex.conftest import FIX, http_body
 
 NOW = datetime(2026, 8, 3, 12, 0, tzinfo=timezone.utc)
@@ -153,37 +153,37 @@ def test_monthly_lookup_only_for_workspace_plans_with_spend_control_and_no_limit
 
 
 def test_monthly_usage_answer():
-    limit, failed = parse.parse_monthly_usage(json.loads(http_body("monthly-usage.json")), NOW)
+    limit, failed = parse_side.parse_monthly_usage(json.loads(http_body("monthly-usage.json")), NOW)
     assert not failed
     assert limit == {"title": "Monthly credit limit", "used": 250.5, "limit": 1000.0, "remaining": 749.5,
                      "remainingPercent": 74.95, "updatedAt": NOW}
-    assert parse.parse_monthly_usage(json.loads(http_body("monthly-usage-off.json")), NOW) == (None, False)
-    assert parse.parse_monthly_usage({"current_month_usage": "lots", "effective_monthly_limit": {"limit": 10}},
+    assert parse_side.parse_monthly_usage(json.loads(http_body("monthly-usage-off.json")), NOW) == (None, False)
+    assert parse_side.parse_monthly_usage({"current_month_usage": "lots", "effective_monthly_limit": {"limit": 10}},
                                      NOW) == (None, True)
 
 
 def test_reset_credits_rekeyed_and_counted():
-    snap = parse.parse_reset_credits(json.loads(http_body("reset-credits.json")), NOW)
+    snap = parse_side.parse_reset_credits(json.loads(http_body("reset-credits.json")), NOW)
     first, second = snap["credits"]
     # sha256("com.steipete.CodexBar.reset-credit-id.v1\0rc_1"), computed with coreutils sha256sum
     assert first["id"] == ("codex-reset-credit-v1-"
                            "d9e81c0b244e1754e895e2e984d4608ace7273a1f63d3ce2759f3506f44a35d8")
     lookalike = "codex-reset-credit-v1-" + "a" * 64
-    assert parse.reset_credit_id(lookalike) != lookalike
+    assert parse_side.reset_credit_id(lookalike) != lookalike
     assert first["expires_at"] == datetime(2026, 9, 1, tzinfo=timezone.utc) and "redeemed_at" not in first
     assert second["status"] == "redeemed" and "title" not in second
     assert snap["availableCount"] == 1
     assert parse.available_reset_credits(snap, NOW) == 1
     assert parse.available_reset_credits(snap, datetime(2026, 9, 2, tzinfo=timezone.utc)) == 0
     with pytest.raises(FetchError):
-        parse.parse_reset_credits(json.loads(http_body("reset-credits-negative.json")), NOW)
+        parse_side.parse_reset_credits(json.loads(http_body("reset-credits-negative.json")), NOW)
 
 
 def test_whoami():
-    who = parse.parse_whoami(json.loads(http_body("whoami.json")))
+    who = parse_side.parse_whoami(json.loads(http_body("whoami.json")))
     assert (who.account_id, who.email, who.plan) == ("acct-pat", "pat@example.com", "team")
     with pytest.raises(FetchError):
-        parse.parse_whoami({"email": 42})
+        parse_side.parse_whoami({"email": 42})
 
 
 def test_non_object_usage_is_an_invalid_response():
