@@ -43,6 +43,11 @@ def test_usage_json(signed_in):
     assert element["pace"]["secondary"]["summary"].startswith("12% in reserve | Expected 55% used | Lasts until reset")
     assert ACCESS not in result.stdout + result.stderr
     assert signed_in.read_bytes() == before          # no token rewritten
+    cached = [p for p in (signed_in.parents[1] / ".cache").rglob("*") if p.is_file()]
+    assert cached, "the CLI stores its result in the shared cache"
+    for path in cached:
+        data = path.read_bytes()
+        assert ACCESS.encode() not in data and b"FAKE-oauth-refresh" not in data and b"eyJ" not in data, path
 
 
 def test_usage_text(signed_in):
