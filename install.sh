@@ -56,7 +56,8 @@ if [ "$mode" = "test" ]; then
   cd "$here"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/python -m pip install --disable-pip-version-check -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install --disable-pip-version-check -q -e ".[dev]"
+  # compat mode = a plain path entry: no import-hook finder on every interpreter start
+  .venv/bin/python -m pip install --disable-pip-version-check -q -e ".[dev]" --config-settings editable_mode=compat
   exec .venv/bin/python -m pytest -n 2 -q "${PYTEST_ARGS:-tests}"
 fi
 

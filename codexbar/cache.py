@@ -4,9 +4,11 @@ One directory (Env.cache_dir, 0700) serves every plugin and the CLI:
 
 - ``db/``        diskcache: last good payload per provider/account, its time, the failure
                  streak and last error; provider state (429 cooldowns, renewed sessions).
-- ``snapshots/`` one small JSON file per provider/account, written atomically after every
-                 store update. A plugin run renders from it with nothing but ``json`` imported
-                 (diskcache alone costs more than the whole hot-path budget).
+- ``snapshots/`` one small file per provider/account (and per cost summary / status), written
+                 atomically after every store update in ``marshal`` format: plain JSON-able
+                 data that a plugin run reads without importing json, re, diskcache or
+                 pathlib (any of them costs more than the whole hot-path budget). A file
+                 written by another Python version reads as "nothing cached" and is refetched.
 - ``locks/``     fcntl lock files: one fetch per provider at a time across processes; the OS
                  drops a lock when its process dies, so a crash never wedges a provider.
 
@@ -17,13 +19,17 @@ payload is kept, marked stale.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
-import re
 import time
-from datetime import datetime
-from pathlib import Path
-from typing import Any, Dict, Optional
+
+TYPE_CHECKING = False   # typing/pathlib stay off the plugin hot path
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+    from typing import Any, Dict, Optional, Union
+
+    PathLike = Union[str, "os.PathLike[str]"]
 
 SCHEMA = 1
 
@@ -31,7 +37,7 @@ SCHEMA = 1
 def entry_key(provider_id: str, account: Optional[str] = None) -> str:
     if not account:
         return provider_id
-    slug = re.sub(r"[^A-Za-z0-9._@-]+", "_", account)[:80]
+    slug = "".join(c if c.isascii() and (c.isalnum() or c in "._@-") else "_" for c in account)[:80]
     return "%s@%s" % (provider_id, slug)
 
 
@@ -41,21 +47,37 @@ def _iso(value: datetime) -> str:
     return iso_z(value)
 
 
-# -- hot path (stdlib json only) --------------------------------------------------------------
+# -- hot path (marshal + os only) -------------------------------------------------------------
+
+SNAPSHOT_EXT = ".snapshot"
 
 
-def mirror_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "snapshots" / (key + ".json")
+def snapshot_path(cache_dir: PathLike, name: str) -> str:
+    return os.path.join(os.fspath(cache_dir), "snapshots", name + SNAPSHOT_EXT)
 
 
-def read_mirror(cache_dir: Path, key: str) -> Optional[Dict[str, Any]]:
-    """The last stored entry for ``key``, or None (missing or unreadable = nothing cached)."""
+def read_snapshot(cache_dir: PathLike, name: str) -> Optional[Dict[str, Any]]:
+    """A stored snapshot dict, or None (missing, unreadable, other schema or Python version)."""
     try:
-        with open(mirror_path(cache_dir, key), "rb") as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError):
+        with open(snapshot_path(cache_dir, name), "rb") as handle:
+            data = marshal.loads(handle.read())
+    except (OSError, ValueError, EOFError, TypeError):
         return None
     return data if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+
+
+def write_snapshot(cache_dir: PathLike, name: str, data: Dict[str, Any]) -> None:
+    """Atomically store ``data`` (JSON-able, with ``schema``) for the hot path; 0600 in 0700."""
+    from codexbar.access.files import atomic_write, ensure_private_dir
+
+    ensure_private_dir(os.fspath(cache_dir))
+    ensure_private_dir(os.path.join(os.fspath(cache_dir), "snapshots"))
+    atomic_write(snapshot_path(cache_dir, name), marshal.dumps(dict(data, schema=SCHEMA)), mode=0o600)
+
+
+def read_mirror(cache_dir: PathLike, key: str) -> Optional[Dict[str, Any]]:
+    """The last stored usage entry for ``key``, or None (nothing cached)."""
+    return read_snapshot(cache_dir, "usage-" + key)
 
 
 def surfaced_error(entry: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -73,17 +95,15 @@ def surfaced_error(entry: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 class FileLock:
     """An exclusive fcntl lock on ``locks/<name>.lock``; released on close or process death."""
 
-    def __init__(self, cache_dir: Path, name: str) -> None:
-        self.path = cache_dir / "locks" / (name + ".lock")
+    def __init__(self, cache_dir: PathLike, name: str) -> None:
+        self.path = os.path.join(os.fspath(cache_dir), "locks", name + ".lock")
         self._fd: Optional[int] = None
 
     def acquire(self, timeout: float = 0.0) -> bool:
         import fcntl
 
-        from codexbar.access.files import ensure_private_dir
-
-        ensure_private_dir(self.path.parent)
-        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o600)
+        os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         end = time.monotonic() + timeout
         while True:
             try:
@@ -131,8 +151,10 @@ class FileLock:
 
 
 class Store:
-    def __init__(self, cache_dir: Path) -> None:
-        self.dir = cache_dir
+    def __init__(self, cache_dir: PathLike) -> None:
+        from pathlib import Path
+
+        self.dir = Path(cache_dir)
         self._db: Any = None
 
     @property
@@ -173,11 +195,8 @@ class Store:
         return value if isinstance(value, dict) else None
 
     def _save(self, key: str, entry: Dict[str, Any]) -> Dict[str, Any]:
-        from codexbar.access.files import atomic_write, ensure_private_dir
-
         self.db.set("usage/" + key, entry)
-        ensure_private_dir(self.dir / "snapshots")
-        atomic_write(mirror_path(self.dir, key), json.dumps(entry, ensure_ascii=False), mode=0o600)
+        write_snapshot(self.dir, "usage-" + key, entry)
         _tighten(self.dir / "db")
         return entry
 
@@ -205,7 +224,7 @@ class Store:
                 count += 1
         snapshots = self.dir / "snapshots"
         if snapshots.is_dir():
-            for item in snapshots.glob("*.json"):
+            for item in snapshots.glob("usage-*" + SNAPSHOT_EXT):
                 item.unlink()
         return count
 

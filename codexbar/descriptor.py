@@ -6,10 +6,9 @@ Stdlib only: the hot path imports this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
-
+TYPE_CHECKING = False   # typing stays off the plugin hot path
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Dict, Mapping, Optional, Tuple
     from datetime import datetime
 
     from codexbar.access.http import Http
@@ -18,32 +17,59 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from codexbar.model import ProviderResult
 
 
-@dataclass(frozen=True)
 class Descriptor:
-    id: str
-    name: str                                   # "z.ai / GLM"
-    short_name: str                             # menu-bar title: "z.ai"
-    window_labels: Tuple[str, str, str] = ("Session", "Weekly", "")
-    # pace lane per slot ("session" / "weekly" / "" for none), presentation.md §3
-    pace_lanes: Tuple[str, str, str] = ("", "", "")
-    aliases: Tuple[str, ...] = ()
-    origins: Tuple[str, ...] = ()               # every host we call; each overridable
-    source_modes: Tuple[str, ...] = ("auto",)   # accepted --source values besides auto
-    source_order: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)  # runtime → ids
-    dashboard_url: Optional[str] = None
-    status_url: Optional[str] = None            # human status page
-    status_api: Optional[str] = None            # statuspage.io-style base (status.md)
-    actions: Tuple[Tuple[str, str], ...] = ()   # extra menu links: (title, url)
-    missing_hint: str = ""                      # how to connect, shown when nothing is found
-    default_enabled: bool = False
-    # cheap credential detection for install.sh: env vars, files (~ allowed), executables
-    detect_env: Tuple[str, ...] = ()
-    detect_files: Tuple[str, ...] = ()
-    detect_binaries: Tuple[str, ...] = ()
-    plan_labels: Mapping[str, str] = field(default_factory=dict)  # raw loginMethod → label
-    sf_symbol: str = "gauge.medium"
-    refresh_minutes: int = 5
-    cost_scan: bool = False                     # has a local token-cost section
+    """What a provider is (plain data; a plain class to keep the hot path cheap)."""
+
+    def __init__(
+        self, *,
+        id: str,
+        name: str,
+        short_name: str,
+        window_labels: Tuple[str, str, str] = ("Session", "Weekly", ""),
+        pace_lanes: Tuple[str, str, str] = ("", "", ""),
+        aliases: Tuple[str, ...] = (),
+        origins: Tuple[str, ...] = (),
+        source_modes: Tuple[str, ...] = ("auto",),
+        source_order: Optional[Mapping[str, Tuple[str, ...]]] = None,
+        dashboard_url: Optional[str] = None,
+        status_url: Optional[str] = None,
+        status_api: Optional[str] = None,
+        actions: Tuple[Tuple[str, str], ...] = (),
+        missing_hint: str = "",
+        default_enabled: bool = False,
+        detect_env: Tuple[str, ...] = (),
+        detect_files: Tuple[str, ...] = (),
+        detect_binaries: Tuple[str, ...] = (),
+        plan_labels: Optional[Mapping[str, str]] = None,
+        sf_symbol: str = "gauge.medium",
+        refresh_minutes: int = 5,
+        cost_scan: bool = False,
+    ) -> None:
+        self.id = id
+        self.name = name  # "z.ai / GLM"
+        self.short_name = short_name  # menu-bar title: "z.ai"
+        self.window_labels = window_labels
+        self.pace_lanes = pace_lanes
+        self.aliases = aliases
+        self.origins = origins  # every host we call; each overridable
+        self.source_modes = source_modes  # accepted --source values besides auto
+        self.source_order = source_order if source_order is not None else {}  # runtime → ids
+        self.dashboard_url = dashboard_url
+        self.status_url = status_url  # human status page
+        self.status_api = status_api  # statuspage.io-style base (status.md)
+        self.actions = actions  # extra menu links: (title, url)
+        self.missing_hint = missing_hint  # how to connect, shown when nothing is found
+        self.default_enabled = default_enabled
+        self.detect_env = detect_env
+        self.detect_files = detect_files
+        self.detect_binaries = detect_binaries
+        self.plan_labels = plan_labels if plan_labels is not None else {}  # raw loginMethod → label
+        self.sf_symbol = sf_symbol
+        self.refresh_minutes = refresh_minutes
+        self.cost_scan = cost_scan  # has a local token-cost section
+
+    def __repr__(self) -> str:
+        return "Descriptor(%r)" % self.id
 
     def label(self, slot: int) -> str:
         return self.window_labels[slot] if slot < len(self.window_labels) else ""
@@ -110,4 +136,7 @@ class Source:
         return True
 
 
-Sources = Dict[str, Source]
+if TYPE_CHECKING:
+    Sources = Dict[str, Source]
+else:
+    Sources = dict   # source id → Source instance

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Mapping, Optional
+TYPE_CHECKING = False   # typing stays off the plugin hot path (its import costs milliseconds)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Mapping, Optional
 
 
 def clean_value(value: Optional[str]) -> Optional[str]:
@@ -40,13 +41,23 @@ def parse_instant(text: str) -> Optional[datetime]:
     return value
 
 
-@dataclass(frozen=True)
 class Env:
-    """A snapshot of the process environment with the product's path rules."""
+    """A snapshot of the process environment with the product's path rules.
 
-    environ: Mapping[str, str]
-    platform: str = sys.platform
-    _fixed_now: Optional[datetime] = field(default=None, repr=False)
+    (A plain class, not a dataclass: the plugin hot path imports this module and the
+    dataclass machinery alone costs more than reading and rendering the cache.)
+    """
+
+    __slots__ = ("environ", "platform", "_fixed_now")
+
+    def __init__(self, environ: Mapping[str, str], platform: str = sys.platform,
+                 _fixed_now: Optional[datetime] = None) -> None:
+        self.environ = environ
+        self.platform = platform
+        self._fixed_now = _fixed_now
+
+    def __repr__(self) -> str:
+        return "Env(platform=%r)" % self.platform
 
     @classmethod
     def from_process(cls) -> "Env":
@@ -74,10 +85,14 @@ class Env:
     # -- paths --------------------------------------------------------------------------
     @property
     def home(self) -> Path:
+        from pathlib import Path   # lazily: pathlib is not needed to render from cache
+
         home = self.environ.get("HOME")
         return Path(home) if home else Path.home()
 
     def expand(self, path: str) -> Path:
+        from pathlib import Path
+
         if path == "~" or path.startswith("~/"):
             return self.home / path[2:]
         return Path(path)
@@ -106,17 +121,27 @@ class Env:
         return modern
 
     @property
-    def cache_dir(self) -> Path:
-        """The one cache directory shared by every plugin and the CLI."""
+    def cache_root(self) -> str:
+        """The one cache directory shared by every plugin and the CLI, as a plain string
+        (os.path only: this is the plugin hot path)."""
+        home = self.environ.get("HOME") or os.path.expanduser("~")
         explicit = self.get("CODEXBAR_CACHE_DIR")
         if explicit:
-            return self.expand(explicit)
-        xdg = self._xdg("XDG_CACHE_HOME")
-        if xdg is not None:
-            return xdg / "codexbar"
+            return os.path.join(home, explicit[2:]) if explicit.startswith("~/") else explicit
+        xdg = self.get("XDG_CACHE_HOME")
+        if xdg:
+            xdg = os.path.join(home, xdg[2:]) if xdg.startswith("~/") else xdg
+            if os.path.isabs(xdg):
+                return os.path.join(xdg, "codexbar")
         if self.is_macos:
-            return self.home / "Library" / "Caches" / "codexbar"
-        return self.home / ".cache" / "codexbar"
+            return os.path.join(home, "Library", "Caches", "codexbar")
+        return os.path.join(home, ".cache", "codexbar")
+
+    @property
+    def cache_dir(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.cache_root)
 
     @property
     def data_dir(self) -> Path:

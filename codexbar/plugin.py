@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Dict, List, Optional, Sequence
+TYPE_CHECKING = False   # typing stays off the plugin hot path (its import costs milliseconds)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence
 
 from codexbar.env import Env
 
@@ -40,7 +42,7 @@ def _plugin_path(env: Env) -> Optional[str]:
     return env.get("SWIFTBAR_PLUGIN_PATH") or (sys.argv[0] if sys.argv and sys.argv[0] else None)
 
 
-def _extra_items(desc: Any, env: Env) -> List[Any]:
+def _cost_items(desc: Any, env: Env) -> List[Any]:
     items: List[Any] = []
     if desc.cost_scan:
         try:
@@ -52,12 +54,17 @@ def _extra_items(desc: Any, env: Env) -> List[Any]:
                 items.extend(swiftbar_items(summary, env.now()))
         except ImportError:
             pass
+    return items
+
+
+def _status_items(desc: Any, env: Env) -> List[Any]:
+    items: List[Any] = []
     if desc.status_api:
         try:
             from codexbar.render.status import swiftbar_items as status_items
-            from codexbar.status.poll import read_status
+            from codexbar.status import read_status
 
-            status = read_status(env.cache_dir, desc.id)
+            status = read_status(env.cache_root, desc.id)
             if status:
                 items.extend(status_items(status, desc.status_url, env.now()))
         except ImportError:
@@ -70,7 +77,7 @@ def _blocks(provider_ids: Sequence[str], env: Env) -> List[Any]:
     from codexbar.cache import FileLock, entry_key, read_mirror
     from codexbar.render.swiftbar import Block
 
-    cache_dir = env.cache_dir
+    cache_dir = env.cache_root
     states: Dict[str, str] = {}
     entries: Dict[str, Optional[Dict[str, Any]]] = {}
     locks: Dict[str, FileLock] = {}
@@ -89,14 +96,14 @@ def _blocks(provider_ids: Sequence[str], env: Env) -> List[Any]:
             if lock.acquire(timeout=0):
                 locks[pid] = lock
     if locks:
-        from codexbar.refresh import spawn_background
+        from codexbar.refresh import spawn_background, still_running
 
         child = spawn_background(list(locks), env, _plugin_path(env), locks)
         waiting = [pid for pid in locks if entries[pid] is None]
         if child is not None and waiting:
             budget = float(env.get("CODEXBAR_FIRST_FETCH_BUDGET") or FIRST_FETCH_BUDGET)
             end = time.monotonic() + budget
-            while waiting and time.monotonic() < end and child.poll() is None:
+            while waiting and time.monotonic() < end and still_running(child):
                 time.sleep(0.05)
                 for pid in list(waiting):
                     entries[pid] = read_mirror(cache_dir, entry_key(pid))
@@ -108,8 +115,8 @@ def _blocks(provider_ids: Sequence[str], env: Env) -> List[Any]:
                 if entries[pid] is not None and states[pid] == "loading":
                     states[pid] = "fresh"
     refresh_argv = [sys.executable, "-m", "codexbar", "refresh"]
-    return [Block(descs[pid], entries[pid], states[pid], _extra_items(descs[pid], env),
-                  refresh_argv + [pid, "--interactive"]) for pid in provider_ids]
+    return [Block(descs[pid], entries[pid], states[pid], _cost_items(descs[pid], env),
+                  _status_items(descs[pid], env), refresh_argv + [pid, "--interactive"]) for pid in provider_ids]
 
 
 def _write(text: str) -> None:

@@ -3,14 +3,17 @@ re-run the plugin when fresh data is in."""
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
-import threading
-from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
-from codexbar.cache import FileLock, Store, entry_key
-from codexbar.env import Env
+from codexbar.cache import entry_key
+
+TYPE_CHECKING = False   # the plugin's due path imports this module: keep it light
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence
+
+    from codexbar.cache import FileLock, Store
+    from codexbar.env import Env
 
 
 def lock_name(provider_id: str) -> str:
@@ -73,6 +76,10 @@ def _extras(desc, env: Env, store: Store) -> None:  # noqa: ANN001
 
 def refresh_many(provider_ids: Sequence[str], env: Env, **kwargs: object) -> Dict[str, Optional[dict]]:
     """Refresh several providers concurrently: total time = the slowest one."""
+    import threading
+
+    from codexbar.cache import Store
+
     store = Store(env.cache_dir)
     results: Dict[str, Optional[dict]] = {}
 
@@ -94,7 +101,7 @@ def refresh_many(provider_ids: Sequence[str], env: Env, **kwargs: object) -> Dic
 def rerun_url(env: Env, plugin_path: str) -> Optional[str]:
     from urllib.parse import quote
 
-    name = Path(plugin_path).name
+    name = os.path.basename(plugin_path)
     if env.plugin_host == "swiftbar":
         return "swiftbar://refreshplugin?name=" + quote(name)
     if env.plugin_host == "xbar":
@@ -124,9 +131,11 @@ def request_rerun(env: Env, plugin_path: Optional[str]) -> bool:
 
 
 def spawn_background(provider_ids: Sequence[str], env: Env, plugin_path: Optional[str],
-                     locks: Optional[Dict[str, FileLock]] = None) -> Optional[subprocess.Popen]:
-    """Start ``python -m codexbar refresh …`` detached. Locks already held by the caller are
-    handed to the child (inherited descriptors), so exactly one refresh runs per provider."""
+                     locks: Optional[Dict[str, FileLock]] = None) -> Optional[int]:
+    """Start ``python -m codexbar refresh …`` detached (own session, stdio on /dev/null); return
+    its pid. Locks already held by the caller are handed to the child (inherited descriptors),
+    so exactly one refresh runs per provider. posix_spawn, not subprocess: this is the plugin's
+    due path, and subprocess's imports cost more than the spawn."""
     argv: List[str] = [sys.executable, "-m", "codexbar", "refresh", *provider_ids, "--background"]
     if plugin_path:
         argv += ["--notify", plugin_path]
@@ -134,15 +143,28 @@ def spawn_background(provider_ids: Sequence[str], env: Env, plugin_path: Optiona
     fds = {pid: lock.fileno() for pid, lock in (locks or {}).items() if lock.fileno() is not None}
     if fds:
         child_env[HELD_LOCKS_VAR] = ",".join("%s=%d" % item for item in fds.items())
+    for fd in fds.values():
+        os.set_inheritable(fd, True)
+    devnull = [(os.POSIX_SPAWN_OPEN, n, os.devnull, os.O_RDWR, 0) for n in (0, 1, 2)]
     try:
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
-                                pass_fds=tuple(fds.values()), env=child_env, cwd="/")
+        try:
+            return os.posix_spawn(sys.executable, argv, child_env, file_actions=devnull, setsid=True)
+        except NotImplementedError:   # a platform without POSIX_SPAWN_SETSID
+            return os.posix_spawn(sys.executable, argv, child_env, file_actions=devnull)
     except OSError:
         return None
     finally:
         for lock in (locks or {}).values():
             lock.forget()   # our copy closes; the child's copy keeps the lock
+
+
+def still_running(pid: int) -> bool:
+    """True while the spawned child has not exited (reaps it when it has)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return done == 0
 
 
 HELD_LOCKS_VAR = "CODEXBAR_HELD_LOCKS"

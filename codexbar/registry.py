@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
-from codexbar.descriptor import Descriptor, Sources
+    from codexbar.descriptor import Descriptor, Sources
 
 # Display order (CodexBar's registry order for the providers implemented here).
-PROVIDER_IDS: Tuple[str, ...] = ("codex", "claude", "zai")
+PROVIDER_IDS: "Tuple[str, ...]" = ("codex", "claude", "zai")
 
 
 def _package(provider_id: str) -> str:

@@ -7,10 +7,10 @@ the CLI and the JSON never disagree about what "2h 15m" or "12% in deficit" mean
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Optional
+TYPE_CHECKING = False   # keep typing off the plugin hot path
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
 
 from codexbar.env import parse_instant
 
@@ -180,7 +180,7 @@ def byte_size(count: float) -> str:
     return "%s %s" % (text, unit)
 
 
-_DATE_SUFFIX = re.compile(r"(-\d{8}|-\d{4}-\d{2}-\d{2}| \d{4} \d{4})$")
+_DATE_SUFFIX = r"(-\d{8}|-\d{4}-\d{2}-\d{2}| \d{4} \d{4})$"
 
 
 def model_display_name(raw: str) -> str:
@@ -189,26 +189,34 @@ def model_display_name(raw: str) -> str:
         return "Codex Auto Review"
     if name == "unknown":
         return "Unknown model"
-    return _DATE_SUFFIX.sub("", name, count=1).rstrip(" -")
+    import re   # only the cost views need it; re is not on the hot path
+
+    return re.sub(_DATE_SUFFIX, "", name, count=1).rstrip(" -")
 
 
 def plan_words(raw: str) -> str:
     """``plus`` → ``Plus``; words capitalized, already-capitalized text kept."""
-    return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[\s_]+", raw.strip()) if w)
+    return " ".join(w[:1].upper() + w[1:] for w in raw.replace("_", " ").split() if w)
 
 
 # -- pace -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Pace:
-    stage: str
-    delta: float
-    expected: float
-    actual: float
-    will_last_to_reset: bool
-    eta_seconds: Optional[float]
-    speed_multiplier: Optional[float]
+    __slots__ = ("stage", "delta", "expected", "actual", "will_last_to_reset", "eta_seconds", "speed_multiplier")
+
+    def __init__(self, stage: str, delta: float, expected: float, actual: float, will_last_to_reset: bool,
+                 eta_seconds: Optional[float], speed_multiplier: Optional[float]) -> None:
+        self.stage = stage
+        self.delta = delta
+        self.expected = expected
+        self.actual = actual
+        self.will_last_to_reset = will_last_to_reset
+        self.eta_seconds = eta_seconds
+        self.speed_multiplier = speed_multiplier
+
+    def __repr__(self) -> str:
+        return "Pace(%s, delta=%.1f, expected=%.1f)" % (self.stage, self.delta, self.expected)
 
     @property
     def ahead(self) -> bool:

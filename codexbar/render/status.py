@@ -6,16 +6,18 @@ Input is a status dict as stored by ``codexbar.status.poll`` or returned by
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False   # typing stays off the plugin hot path
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from codexbar.env import parse_instant
 from codexbar.render.formatting import updated_text
 from codexbar.status import component_label, has_issue, label
 
 # (depth, text, params): depth 0 = the caller's level; a text of "---" is a separator.
-MenuItem = Tuple[int, str, Dict[str, str]]
+if TYPE_CHECKING:
+    MenuItem = Tuple[int, str, Dict[str, str]]
 
 _ANSI = {"none": "32", "minor": "33", "major": "31", "critical": "31", "maintenance": "34",
          "unknown": "90"}
@@ -57,7 +59,7 @@ def text_line(status: Mapping[str, Any], color: bool) -> str:
 def menu_text(text: str) -> str:
     """One safe SwiftBar/xbar title: one line, no ``|``, no leading ``-`` read as depth."""
     clean = " ".join(text.split()).replace("|", "\u00a6")
-    return re.sub(r"^-", "\u2010", clean)
+    return "\u2010" + clean[1:] if clean.startswith("-") else clean
 
 
 def status_text_line(status: Optional[Mapping[str, Any]], now: datetime) -> Optional[str]:

@@ -7,10 +7,7 @@ the strict subset (no SwiftBar-only keys, single colours), and every line is one
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from codexbar.cache import surfaced_error
 from codexbar.descriptor import Descriptor
@@ -18,12 +15,17 @@ from codexbar.env import Env, parse_instant
 from codexbar.render import formatting as fmt
 from codexbar.render import view as viewmod
 
-Item = Tuple[int, str, Dict[str, Any]]   # (depth, text, params) — what section builders return
+TYPE_CHECKING = False   # typing stays off the hot path (its import alone costs milliseconds)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+    Item = Tuple[int, str, Dict[str, Any]]   # (depth, text, params) — what section builders return
 
 XBAR_KEYS = frozenset({"href", "bash", "terminal", "refresh", "color", "font", "size", "length", "trim",
                        "dropdown", "alternate", "image", "templateImage", "emojize", "ansi", "disabled", "key"})
-_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
-_SYMBOL = re.compile(r":[a-z,0-9,.]*:")
+# every character SwiftBar or xbar treats as a line break (swiftbar.md §2.1)
+_BREAKS = {ord(c): " " for c in "\r\n\x0b\x0c\x85\u2028\u2029"}
+_SYMBOL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz,0123456789.")
 MUTED = ("#6E6E73", "#98989D", "gray")
 ERROR = ("#C62828", "#FF6B6B", "red")
 BAR_FULL, BAR_EMPTY = "█", "░"
@@ -31,10 +33,20 @@ BAR_FULL, BAR_EMPTY = "█", "░"
 
 def clean_text(text: str) -> str:
     """One safe line: no `|`, no line breaks, no leading `--`, backslashes kept literally."""
-    out = _BREAKS.sub(" ", str(text)).replace("|", "¦").replace("\\", "\\\\").strip()
+    out = " ".join(str(text).translate(_BREAKS).split(" ")).replace("|", "¦").replace("\\", "\\\\").strip()
     if out.startswith("-"):
         out = "\u2212" + out[1:]   # a leading "--" would be read as menu depth
     return out
+
+
+def has_symbol_token(text: str) -> bool:
+    """True when SwiftBar would read ``:name:`` (regex ``:[a-z,0-9,.]*:``) as an SF Symbol."""
+    parts = text.split(":")
+    return any(all(c in _SYMBOL_CHARS for c in part) for part in parts[1:-1])
+
+
+def _is_param_key(key: str) -> bool:
+    return key.startswith("param") and key[5:].isdigit() and not key[5:].startswith("0")
 
 
 def _quote(value: str) -> str:
@@ -64,7 +76,7 @@ class Menu:
 
     def line(self, text: str, depth: int = 0, **params: Any) -> None:
         body = clean_text(text) or " "
-        if not self.strict and _SYMBOL.search(body):
+        if not self.strict and has_symbol_token(body):
             params.setdefault("symbolize", False)
         if "bash" in params:
             params.setdefault("terminal", False)
@@ -72,7 +84,7 @@ class Menu:
         for key, value in params.items():
             if value is None:
                 continue
-            if self.strict and key not in XBAR_KEYS and not re.match(r"param[1-9][0-9]*$", key):
+            if self.strict and key not in XBAR_KEYS and not _is_param_key(key):
                 continue
             if key == "color" and isinstance(value, tuple):
                 value = self.color(value)
@@ -84,7 +96,10 @@ class Menu:
 
     def items(self, items: Sequence[Item], base_depth: int = 0) -> None:
         for depth, text, params in items:
-            self.line(text, base_depth + depth, **dict(params))
+            if text == "---":
+                self.lines.append("--" * (base_depth + depth) + "---")
+            else:
+                self.line(text, base_depth + depth, **dict(params))
 
     def separator(self) -> None:
         if self.lines and self.lines[-1] != "---":
@@ -96,15 +111,18 @@ class Menu:
         return "\n".join(self.lines) + "\n"
 
 
-@dataclass
 class Block:
     """One provider's state as the plugin knows it."""
 
-    descriptor: Descriptor
-    entry: Optional[Mapping[str, Any]]          # cache mirror entry (payload, fetchedAt, error…)
-    state: str = "fresh"                        # fresh | refreshing | loading
-    extra_items: List[Item] = field(default_factory=list)   # cost, status sections
-    refresh_command: Optional[List[str]] = None  # argv for the Refresh action
+    def __init__(self, descriptor: Descriptor, entry: Optional[Mapping[str, Any]], state: str = "fresh",
+                 extra_items: Optional[List[Item]] = None, status_items: Optional[List[Item]] = None,
+                 refresh_command: Optional[List[str]] = None) -> None:
+        self.descriptor = descriptor
+        self.entry = entry                       # cache mirror entry (payload, fetchedAt, error…)
+        self.state = state                       # fresh | refreshing | loading
+        self.extra_items = extra_items or []     # the local cost section
+        self.status_items = status_items or []   # status page link/submenu + incident line
+        self.refresh_command = refresh_command   # argv for the Refresh action
 
 
 def title_text(block: Block) -> Tuple[str, Optional[float], bool]:
@@ -218,7 +236,9 @@ def action_lines(menu: Menu, block: Block, depth: int = 0) -> None:
         menu.line("Refresh %s" % desc.short_name if depth else "Refresh", depth, **params)
     if desc.dashboard_url:
         menu.line("Open usage dashboard", depth, href=desc.dashboard_url)
-    if desc.status_url:
+    if block.status_items:
+        menu.items(block.status_items, depth)
+    elif desc.status_url:
         menu.line("Open status page", depth, href=desc.status_url)
     for title, url in desc.actions:
         menu.line(title, depth, href=url)

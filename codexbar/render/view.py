@@ -6,9 +6,10 @@ SwiftBar and terminal text differ only in layout; the rows, words and numbers co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False   # typing stays off the plugin hot path (its import costs milliseconds)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from codexbar.descriptor import Descriptor
 from codexbar.env import parse_instant
@@ -18,48 +19,51 @@ DEFAULT_MINUTES = {"session": 300, "weekly": 10080}
 SLOTS = ("primary", "secondary", "tertiary")
 
 
-@dataclass
 class WindowRow:
-    key: str                      # "primary" / extra window id
-    label: str
-    used: float
-    remaining: float
-    reset: Optional[str]          # "Resets in 2h 15m"
-    pace: Optional[fmt.Pace] = None
-    lane: str = ""
-    usage_known: bool = True
+    # plain classes here: dataclass creation at import time costs the hot path milliseconds
+    def __init__(self, key: str, label: str, used: float, remaining: float, reset: Optional[str],
+                 pace: Optional[fmt.Pace] = None, lane: str = "", usage_known: bool = True) -> None:
+        self.key = key              # "primary" / extra window id
+        self.label = label
+        self.used = used
+        self.remaining = remaining
+        self.reset = reset          # "Resets in 2h 15m"
+        self.pace = pace
+        self.lane = lane
+        self.usage_known = usage_known
 
     @property
     def left_text(self) -> str:
         return fmt.percent_string(self.remaining) + " left"
 
 
-@dataclass
 class Row:
-    label: str
-    value: str
-    secondary: Optional[str] = None
+    def __init__(self, label: str, value: str, secondary: Optional[str] = None) -> None:
+        self.label = label
+        self.value = value
+        self.secondary = secondary
 
     def text(self, sep: str = " · ") -> str:
         out = "%s: %s" % (self.label, self.value) if self.label else self.value
         return out + (sep + self.secondary if self.secondary else "")
 
 
-@dataclass
 class Section:
-    title: str
-    rows: List[Row] = field(default_factory=list)
-    chart: Optional[Mapping[str, Any]] = None
+    def __init__(self, title: str, rows: List[Row], chart: Optional[Mapping[str, Any]] = None) -> None:
+        self.title = title
+        self.rows = rows
+        self.chart = chart
 
 
-@dataclass
 class ProviderView:
-    descriptor: Descriptor
-    payload: Mapping[str, Any]
-    windows: List[WindowRow]
-    money: List[Row]              # credits, provider cost, reset credits
-    identity: List[Row]
-    sections: List[Section]
+    def __init__(self, descriptor: Descriptor, payload: Mapping[str, Any], windows: List[WindowRow],
+                 money: List[Row], identity: List[Row], sections: List[Section]) -> None:
+        self.descriptor = descriptor
+        self.payload = payload
+        self.windows = windows
+        self.money = money          # credits, provider cost, reset credits
+        self.identity = identity
+        self.sections = sections
 
     @property
     def primary(self) -> Optional[WindowRow]:

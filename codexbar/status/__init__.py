@@ -8,9 +8,10 @@ Spec: status.md (facts from CodexBar's UsageStore+Status.swift and CLIPayloads.s
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+TYPE_CHECKING = False   # typing stays off the plugin hot path
+if TYPE_CHECKING:
+    import os
+    from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 INDICATORS: Tuple[str, ...] = ("none", "minor", "major", "critical", "maintenance", "unknown")
 
@@ -102,7 +103,9 @@ def component_label(status: str) -> str:
 
 
 def read_status(cache_dir: "os.PathLike[str]", provider_id: str) -> Optional[Dict[str, Any]]:
-    """Hot-path alias of ``codexbar.status.poll.read_status`` (stdlib json only)."""
-    from codexbar.status.poll import read_status as _read
+    """The last good status for the menu (hot path: marshal snapshot, no poll/json import)."""
+    from codexbar.cache import read_snapshot
 
-    return _read(Path(cache_dir), provider_id)
+    entry = read_snapshot(cache_dir, "status-" + provider_id)
+    status = entry.get("status") if entry else None
+    return status if isinstance(status, dict) and isinstance(status.get("indicator"), str) else None

@@ -149,18 +149,22 @@ def store_key(provider_id: str) -> str:
     return "status/" + provider_id
 
 
+def mirror_name(provider_id: str) -> str:
+    return "status-" + provider_id
+
+
 def mirror_path(cache_dir: Path, provider_id: str) -> Path:
-    return Path(cache_dir) / "snapshots" / ("status-%s.json" % provider_id)
+    from codexbar.cache import snapshot_path
+
+    return Path(snapshot_path(cache_dir, mirror_name(provider_id)))
 
 
 def read_entry(cache_dir: Path, provider_id: str) -> Optional[Dict[str, Any]]:
     """The stored status entry (status, fetchedAt, attemptedAt, error, hadOutage) or None."""
-    try:
-        with open(mirror_path(cache_dir, provider_id), "rb") as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+    from codexbar.cache import read_snapshot
+
+    data = read_snapshot(cache_dir, mirror_name(provider_id))
+    return data if data is not None and data.get("schema") == SCHEMA else None
 
 
 def read_status(cache_dir: Path, provider_id: str) -> Optional[Dict[str, Any]]:
@@ -177,12 +181,10 @@ def _error_dict(error: BaseException) -> Dict[str, Any]:
 
 
 def _save(store: "Store", env: "Env", provider_id: str, entry: Dict[str, Any]) -> None:
-    from codexbar.access.files import atomic_write, ensure_private_dir
+    from codexbar.cache import write_snapshot
 
     store.set(store_key(provider_id), entry)
-    ensure_private_dir(Path(env.cache_dir))
-    ensure_private_dir(Path(env.cache_dir) / "snapshots")
-    atomic_write(mirror_path(env.cache_dir, provider_id), json.dumps(entry, ensure_ascii=False), mode=0o600)
+    write_snapshot(env.cache_dir, mirror_name(provider_id), entry)
 
 
 def refresh_status(env: "Env", store: "Store", http: "Http", descriptor: "Descriptor",

@@ -155,7 +155,7 @@ def test_refresh_stores_status_and_private_mirror(overrides, httpserver) -> None
     assert read_status(cache_dir, "claude") == expected
     assert read_entry(cache_dir, "claude")["fetchedAt"] == "2026-08-03T12:00:00Z"
     mirror = mirror_path(cache_dir, "claude")
-    assert mirror == cache_dir / "snapshots" / "status-claude.json"
+    assert mirror == cache_dir / "snapshots" / "status-claude.snapshot"
     assert stat.S_IMODE(os.stat(mirror).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(mirror.parent).st_mode) == 0o700
     # a fresh Store over the same directory sees the same entry (real diskcache on disk)
@@ -319,9 +319,9 @@ def test_lock_held_elsewhere_returns_stored_status(overrides, httpserver) -> Non
 def test_corrupt_mirror_reads_as_nothing() -> None:
     path = mirror_path(env().cache_dir, "claude")
     path.parent.mkdir(parents=True)
-    path.write_text("{not json")
+    path.write_text("{not a snapshot")
     assert read_status(env().cache_dir, "claude") is None
-    path.write_text(json.dumps({"schema": 1, "status": {"indicator": 3}}))
+    path.write_bytes(__import__("marshal").dumps({"schema": 1, "status": {"indicator": 3}}))
     assert read_status(env().cache_dir, "claude") is None
 
 
