@@ -194,5 +194,6 @@ class AdminSource(Source):
         if not key:
             raise MissingCredential(MISSING, hint=HINT)
         costs = self._get(ctx, COST_URL, "cost_report", "description", key)
+        _buckets(costs, "cost_report")  # a malformed cost report fails before the second request
         messages = self._get(ctx, MESSAGES_URL, "messages", "model", key)
         return ProviderResult(provider="claude", source="admin-api", usage=report(costs, messages, ctx.now))

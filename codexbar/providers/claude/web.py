@@ -107,14 +107,17 @@ class WebFetch:
     def __init__(self, ctx: FetchContext, key: SessionKey) -> None:
         self.ctx, self.key = ctx, key
         self.current = key.value
-        timeout = getattr(ctx, "web_timeout", None) or DEFAULT_WEB_TIMEOUT
-        self.web_timeout = float(timeout)
-        self.deadline = time.monotonic() + self.web_timeout
+        started = time.monotonic()
+        limit = float(getattr(ctx, "web_timeout", None) or DEFAULT_WEB_TIMEOUT)
+        if ctx.deadline is not None:  # `codexbar usage --web-timeout N` bounds the whole fetch
+            limit = min(limit, max(0.1, ctx.deadline - started))
+        self.web_timeout = limit
+        self.deadline = started + limit
 
     def _timeout(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0.05:
-            raise FetchTimeout("Claude web usage fetch timed out after %d seconds." % int(self.web_timeout),
+            raise FetchTimeout("Claude web usage fetch timed out after %d seconds." % int(round(self.web_timeout)),
                                hint="Check your network connection; it will retry on the next refresh.")
         return min(REQUEST_TIMEOUT, left)
 
@@ -126,7 +129,7 @@ class WebFetch:
                                              headers={"Accept": "application/json"}, timeout=self._timeout())
         except FetchTimeout:
             if time.monotonic() >= self.deadline - 0.05:
-                raise FetchTimeout("Claude web usage fetch timed out after %d seconds." % int(self.web_timeout),
+                raise FetchTimeout("Claude web usage fetch timed out after %d seconds." % int(round(self.web_timeout)),
                                    hint="Check your network connection; it will retry on the next refresh.") from None
             raise
         if response.status == 200:
