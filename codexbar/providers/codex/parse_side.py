@@ -36,7 +36,8 @@ def _date(raw: Mapping[str, Any], key: str, required: bool = False) -> Optional[
 def parse_reset_credits(body: Any, now: datetime) -> Dict[str, Any]:
     """``wham/rate-limit-reset-credits`` → ``usage.codexResetCredits``; invalid_response on any
     malformed field or a negative ``available_count``."""
-    if not isinstance(body, dict) or not isinstance(body.get("credits"), list) or not _is_int(body.get("available_count")):
+    if (not isinstance(body, dict) or not isinstance(body.get("credits"), list)
+            or not _is_int(body.get("available_count"))):
         raise invalid_response()
     count = int(body["available_count"])
     if count < 0:

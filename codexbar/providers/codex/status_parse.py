@@ -122,7 +122,8 @@ def parse_status(text: str, now: datetime) -> StatusPanel:
         used = _first(r"([0-9][0-9., ]*)\s+of\s+[0-9][0-9., ]*\s+credits used", clean) or 0.0
         left = _percent_left(monthly)
         when = reset_date(_reset_text(monthly), now)
-        limit = credit_limit({"limit": total, "used": used, "remainingPercent": float(left) if left is not None else None,
+        limit = credit_limit({"limit": total, "used": used,
+                              "remainingPercent": float(left) if left is not None else None,
                               "resetsAt": int(when.timestamp()) if when else None}, now)
     if credits is None and session is None and weekly is None and limit is None:
         raise CodexError("Could not parse Codex status; will retry shortly.", reason="status_parse", kind="parse")
