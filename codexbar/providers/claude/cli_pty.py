@@ -275,13 +275,15 @@ class CliSource(Source):
 
     def __init__(self, timing: Optional[Timing] = None) -> None:
         self.timing = timing or Timing()
-        self._availability: Dict[str, Tuple[bool, str]] = {}
+        self._availability: Dict[str, Tuple[float, Tuple[bool, str]]] = {}
 
     # -- availability -----------------------------------------------------------------------
     def _check(self, ctx: FetchContext) -> Tuple[bool, str]:
-        key = ctx.env.environ.get("PATH", "") + "|" + (ctx.env.get("CLAUDE_CLI_PATH") or "")
-        if key in self._availability:
-            return self._availability[key]
+        # remembered briefly: the pipeline asks available() and unavailable_reason() in one run
+        key = "%s|%s|%s" % (ctx.env.environ.get("PATH", ""), ctx.env.get("CLAUDE_CLI_PATH") or "", bool(ctx.account))
+        cached = self._availability.get(key)
+        if cached is not None and time.monotonic() - cached[0] < 60:
+            return cached[1]
         if ctx.account:
             result = (False, "a token account is selected (the CLI uses its own login)")
         else:
@@ -292,7 +294,7 @@ class CliSource(Source):
                 folder, _ = prepare_probe_dir(ctx.env)
                 logged_in = auth_status(binary, ctx.env, folder, self.timing.auth_timeout)
                 result = (False, "`claude auth status` says you are not logged in") if logged_in is False else (True, "")
-        self._availability[key] = result
+        self._availability[key] = (time.monotonic(), result)
         return result
 
     def available(self, ctx: FetchContext) -> bool:

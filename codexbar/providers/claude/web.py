@@ -76,7 +76,7 @@ def find_key(ctx: FetchContext) -> SessionKey:
             raise MissingCredential("The cookieHeader for claude has no sessionKey=sk-ant-\u2026 cookie.", hint=HINT)
         found = SessionKey(key, key, "manual")
     else:
-        scan = browser_cookies(ctx.env, DOMAIN, interactive=ctx.interactive, names=("sessionKey",))
+        scan = browser_cookies(ctx.env, DOMAIN, interactive=may_prompt(ctx), names=("sessionKey",))
         hit = next(((label, find(pairs, "sessionKey", "sk-ant-")) for label, pairs in scan.found
                     if find(pairs, "sessionKey", "sk-ant-")), None)
         if hit is None:
@@ -90,6 +90,12 @@ def find_key(ctx: FetchContext) -> SessionKey:
     if renewed:
         found.value = renewed
     return found
+
+
+def may_prompt(ctx: FetchContext) -> bool:
+    """Chromium cookies on macOS cost a Keychain prompt: only for a menu click (Refresh) or an
+    explicit ``codexbar usage --source web``; a plain `codexbar usage` never prompts (CodexBar)."""
+    return ctx.interactive and (ctx.runtime == "plugin" or ctx.source_mode == "web")
 
 
 def has_any_cookie_source(ctx: FetchContext) -> bool:

@@ -192,3 +192,16 @@ def test_whole_web_fetch_is_bounded(server, ctx_factory):
     end = time.monotonic() + 5
     while not server.log and time.monotonic() < end:
         time.sleep(0.05)
+
+
+def test_plain_cli_usage_never_raises_a_keychain_prompt(server, home, ctx_factory):
+    from codexbar.providers.claude.web import may_prompt
+
+    chrome_profile(home, [(".claude.ai", "sessionKey", "sk-ant-sid01-FAKEchrome")], macos=True, encrypt=False)
+    with pytest.raises(FetchError) as caught:
+        SOURCE.fetch(ctx_factory(runtime="cli", interactive=True))
+    assert caught.value.hint.startswith("Chrome cookies need a Keychain prompt")
+    assert not may_prompt(ctx_factory(runtime="cli", interactive=True))
+    assert may_prompt(ctx_factory(runtime="cli", interactive=True, source_mode="web"))
+    assert may_prompt(ctx_factory(runtime="plugin", interactive=True))
+    assert not may_prompt(ctx_factory(runtime="plugin", interactive=False))
