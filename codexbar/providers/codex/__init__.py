@@ -21,6 +21,11 @@ DESCRIPTOR = Descriptor(
     status_url="https://status.openai.com/",
     status_api="https://status.openai.com",
     actions=(("Buy credits…", USAGE_PAGE),),
+    # CodexBar's display names where "capitalize the words" is not enough (parse.plan_label is the
+    # full rule; a test keeps the two in step)
+    plan_labels={"pro": "Pro 20x", "codex pro": "Pro 20x", "prolite": "Pro 5x", "pro_lite": "Pro 5x",
+                 "pro-lite": "Pro 5x", "pro lite": "Pro 5x", "codex pro lite": "Pro 5x", "plus plan": "Plus",
+                 "codex plus": "Plus"},
     missing_hint="Sign in with `codex login` (Codex CLI), or install the Codex CLI "
                  "(`npm i -g @openai/codex`).",
     default_enabled=True,

@@ -100,10 +100,11 @@ def test_plugin_menu(signed_in):
     assert checked.returncode == 0, checked.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="renderer must map plans with codex's plan_label / plan_labels")
 def test_plan_is_shown_with_codexbar_display_names(signed_in):
     result = run_cli(["usage", "--provider", "codex", "--no-color"])
     assert "Plan: Pro 20x" in result.stdout.splitlines()
+    menu = run_plugin("codex.5m.py")
+    assert "Plan: Pro 20x | size=12" in menu.stdout.splitlines()
 
 
 def test_plugin_shows_an_expired_login_without_leaking_the_token(codex_auth, chatgpt):

@@ -200,6 +200,15 @@ def test_plan_label(raw, label):
     assert parse.plan_label(raw) == label
 
 
+@pytest.mark.parametrize("raw", ["pro", "prolite", "pro_lite", "pro-lite", "Pro Lite", "plus", "free", "go", "guest",
+                                 "team", "business", "education", "enterprise", "edu", "k12", "quorum",
+                                 "free_workspace", "codex pro", "codex pro lite", "plus plan", "unknown"])
+def test_descriptor_plan_table_agrees_with_plan_label(raw):
+    from codexbar.providers.codex import DESCRIPTOR
+
+    assert DESCRIPTOR.plan_label(raw) == parse.plan_label(raw)
+
+
 # -- RPC -------------------------------------------------------------------------------------------
 
 
