@@ -99,6 +99,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
     for thread in threads:
         thread.join()
 
+    if args.verbose:
+        for pid in ids:
+            for attempt in outcomes[pid].attempts:
+                state = ("error %s: %s" % (attempt.error_kind, attempt.message) if attempt.error_kind
+                         else "ok" if attempt.available else "skipped: %s" % attempt.message)
+                print("[%s] source %s: %s" % (pid, attempt.source, state), file=sys.stderr)
     exit_code = 0
     elements: List[dict] = []
     texts: List[str] = []
