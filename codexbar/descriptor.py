@@ -35,6 +35,7 @@ class Descriptor:
         status_url: Optional[str] = None,
         status_api: Optional[str] = None,
         actions: Tuple[Tuple[str, str], ...] = (),
+        commands: Tuple[Tuple[str, Tuple[str, ...]], ...] = (),
         missing_hint: str = "",
         default_enabled: bool = False,
         detect_env: Tuple[str, ...] = (),
@@ -58,6 +59,7 @@ class Descriptor:
         self.status_url = status_url  # human status page
         self.status_api = status_api  # statuspage.io-style base (status.md)
         self.actions = actions  # extra menu links: (title, url)
+        self.commands = commands  # menu items running `codexbar <args>`: (title, args)
         self.missing_hint = missing_hint  # how to connect, shown when nothing is found
         self.default_enabled = default_enabled
         self.detect_env = detect_env

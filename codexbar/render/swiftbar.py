@@ -242,6 +242,14 @@ def action_lines(menu: Menu, block: Block, depth: int = 0) -> None:
         menu.line("Open status page", depth, href=desc.status_url)
     for title, url in desc.actions:
         menu.line(title, depth, href=url)
+    if block.refresh_command:
+        for title, args in desc.commands:
+            # same interpreter as the Refresh action; SwiftBar re-runs the plugin afterwards
+            params = {"bash": block.refresh_command[0], "param1": "-m", "param2": "codexbar"}
+            for index, arg in enumerate(args, start=3):
+                params["param%d" % index] = arg
+            params.update(terminal=False, refresh=True)
+            menu.line(title, depth, **params)
 
 
 def title_line(menu: Menu, block: Block) -> None:
