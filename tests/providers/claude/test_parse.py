@@ -267,3 +267,26 @@ def test_renewed_session_key_from_set_cookie():
     pairs = [("other", "x"), ("sessionKey", "sk-ant-sid01-FAKErenewed"), ("sessionKey", "not-a-key")]
     assert parse.session_key_from_set_cookie(pairs) == "sk-ant-sid01-FAKErenewed"
     assert parse.session_key_from_set_cookie([("sessionKey", "junk")]) is None
+
+
+def test_enabled_extra_usage_in_cents_large_team_cap():
+    body = {"five_hour": {"utilization": 1}, "extra_usage": {"is_enabled": True, "monthly_limit": 200000,
+                                                               "used_credits": 22200}}
+    cost = parse.oauth_usage(body, record("team", None), NOW).providerCost
+    assert (cost.used, cost.limit, cost.currencyCode, cost.period) == (222, 2000, "USD", "Monthly cap")
+
+
+def test_routines_from_the_primary_alias():
+    body = {"five_hour": {"utilization": 1}, "seven_day_routines": {"utilization": 4, "resets_at": "2026-08-07T07:00:00Z"},
+            "seven_day_cowork": {"utilization": 99}}
+    windows = parse.oauth_usage(body, record(), NOW, timezone.utc).extraRateWindows
+    assert [(w.id, w.title, w.window.usedPercent) for w in windows] == [("claude-routines", "Daily Routines", 4)]
+
+
+def test_descriptor_orders_and_origins():
+    from codexbar.providers.claude import DESCRIPTOR
+
+    assert DESCRIPTOR.order("plugin") == ("api", "oauth", "cli", "web")   # CodexBar app: OAuth → CLI → web
+    assert DESCRIPTOR.order("cli") == ("api", "web", "cli")               # CodexBar CLI: web → CLI, never OAuth
+    assert set(DESCRIPTOR.origins) == {"https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com"}
+    assert DESCRIPTOR.window_labels == ("Session", "Weekly", "Sonnet")
