@@ -141,9 +141,14 @@ def browser_cookies(env: Env, domain: str, *, interactive: bool = False,
 
 
 def _load(loader: str, path: Path, domain: str) -> List[Pair]:
+    import contextlib
+    import io
+
     import browser_cookie3
 
-    jar = getattr(browser_cookie3, loader)(cookie_file=str(path), domain_name=domain)
+    # the library prints some parse problems to stdout, which would corrupt JSON or SwiftBar output
+    with contextlib.redirect_stdout(io.StringIO()):
+        jar = getattr(browser_cookie3, loader)(cookie_file=str(path), domain_name=domain)
     return [(c.name, c.value or "") for c in jar if _domain_matches(c.domain or "", domain)]
 
 

@@ -64,6 +64,7 @@ def child_env(env: Env, cwd: Path) -> Env:
              if not k.startswith("ANTHROPIC_") and k not in ("CODEXBAR_CLAUDE_OAUTH_TOKEN", "CODEXBAR_CLAUDE_OAUTH_SCOPES")}
     clean["DISABLE_AUTOUPDATER"] = "1"
     clean["PWD"] = str(cwd)
+    clean.setdefault("TERM", "xterm-256color")  # SwiftBar runs plugins without a TERM; the TUI needs one
     return Env(environ=clean, platform=env.platform)
 
 
@@ -129,6 +130,16 @@ def auth_status(binary: Path, env: Env, folder: Path, timeout: float) -> Optiona
     if isinstance(data, dict) and isinstance(data.get("loggedIn"), bool):
         return data["loggedIn"]
     return None
+
+
+def cached_version(ctx: FetchContext, binary: Path) -> Optional[str]:
+    """``claude --version``, remembered for a few hours in the shared cache."""
+    version = ctx.cache.get("claude/cli-version") if ctx.cache is not None else None
+    if not version:
+        version = cli_version(binary, ctx.env)
+        if version and ctx.cache is not None:
+            ctx.cache.set("claude/cli-version", version, expire=6 * 3600)
+    return version if isinstance(version, str) else None
 
 
 def cli_version(binary: Path, env: Env) -> Optional[str]:
@@ -334,8 +345,7 @@ class CliSource(Source):
                 ctx.cache.set(RATE_GATE_KEY, now.timestamp() + RATE_GATE_SECONDS, expire=RATE_GATE_SECONDS)
             raise
         snapshot = panel_mod.snapshot(result, now, local_zone(ctx.env))
-        return ProviderResult(provider="claude", source="claude", version=cli_version(binary, child_env(ctx.env, folder)),
-                              usage=snapshot)
+        return ProviderResult(provider="claude", source="claude", version=cached_version(ctx, binary), usage=snapshot)
 
     def _capture_with_retry(self, ctx: FetchContext, binary: Path, folder: Path, session_id: str,
                             first: float, second: float) -> Tuple[str, Optional[str]]:

@@ -225,14 +225,10 @@ def user_agent(ctx: FetchContext) -> str:
     """``claude-code/<version>``: the app (plugin) asks the CLI; the CLI runtime does not probe."""
     if ctx.runtime == "cli":
         return "claude-code/" + FALLBACK_VERSION
-    version = ctx.cache.get("claude/cli-version") if ctx.cache is not None else None
-    if not version:
-        from .cli_pty import cli_version, resolve_binary
+    from .cli_pty import cached_version, resolve_binary
 
-        binary = resolve_binary(ctx.env)
-        version = cli_version(binary, ctx.env) if binary is not None else None
-        if version and ctx.cache is not None:
-            ctx.cache.set("claude/cli-version", version, expire=6 * 3600)
+    binary = resolve_binary(ctx.env)
+    version = cached_version(ctx, binary) if binary is not None else None
     return "claude-code/" + (version or FALLBACK_VERSION)
 
 
