@@ -32,6 +32,7 @@ PROMPTS = (("Do you trust the files in this folder?", b"y\r"), ("Quick safety ch
 PALETTE = {"/usage": (("Show plan", b"\r"), ("Show plan usage limits", b"\r")),
            "/status": (("Show Claude Code", b"\r"), ("Show Claude Code status", b"\r"))}
 USAGE_STOP = ("failedtoloadusagedata",)
+MAX_CAPTURE = 4 * 1024 * 1024  # a runaway CLI must not eat the machine's memory
 NOT_INSTALLED = "Claude CLI is not installed. Install it from https://code.claude.com/docs/en/overview."
 
 
@@ -155,7 +156,7 @@ def cli_version(binary: Path, env: Env) -> Optional[str]:
 
 
 class PtySession:
-    """One `claude` process in a PTY; ``run(cmds)`` captures each command's screen output."""
+    """One `claude` process in a PTY: ``warm_up``, then ``usage`` and ``status`` capture what each command drew."""
 
     def __init__(self, binary: Path, env: Env, folder: Path, session_id: str, timing: Timing) -> None:
         self.binary, self.env, self.folder, self.session_id, self.timing = binary, env, folder, session_id, timing
@@ -241,7 +242,7 @@ class PtySession:
         end = time.monotonic() + timeout
         last_enter = time.monotonic()
         stopped = False
-        while time.monotonic() < end and not self.exited:
+        while time.monotonic() < end and not self.exited and len(captured) < MAX_CAPTURE:
             chunk = self._read()
             if chunk:
                 captured += chunk
@@ -270,7 +271,7 @@ class PtySession:
         captured = b""
         end = time.monotonic() + self.timing.status_timeout
         last_output = time.monotonic()
-        while time.monotonic() < end and not self.exited:
+        while time.monotonic() < end and not self.exited and len(captured) < MAX_CAPTURE:
             chunk = self._read()
             if chunk:
                 captured += chunk
