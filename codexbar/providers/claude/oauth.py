@@ -108,6 +108,9 @@ def read_owned(ctx: FetchContext) -> Optional[Dict[str, Any]]:
 def _keyring_payload(ctx: FetchContext) -> Optional[Dict[str, Any]]:
     from codexbar.access import keyring_store
 
+    if not ctx.env.is_macos:
+        return None  # keyring only on macOS (spec); Linux reads Claude's file directly
+
     value = keyring_store.get(KEYRING_ACCOUNT)
     if not value:
         return None

@@ -315,8 +315,8 @@ def oauth_usage(body: Any, record: OAuthRecord, now: datetime, tz: Optional[tzin
         primary = _window(body.get(key), minutes, now, True, tz)
         if primary is not None:
             break
-    extra = body.get("extra_usage")
-    cost = _oauth_cost(extra, plan, primary is None and isinstance(extra, dict) and extra.get("is_enabled") is True, now)
+    # no quota window at all + enabled extra usage = spend-limit mode (enterprise / credit accounts)
+    cost = _oauth_cost(body.get("extra_usage"), plan, primary is None, now)
     identity = Identity(providerID="claude", loginMethod=plan)
     if primary is None:
         if cost is not None and cost.limit > 0:

@@ -29,3 +29,14 @@ def test_valid_claude_config(config_file):
     result = run_cli(["config", "validate"])
     assert result.returncode == 0
     assert "claude" not in result.stdout
+
+
+def test_fixtures_hold_only_placeholder_secrets():
+    import re
+
+    from .conftest import FAKE_CLAUDE, FIX
+
+    for path in list(FIX.rglob("*")) + [FAKE_CLAUDE]:
+        if path.is_file():
+            for token in re.findall(r"sk-ant-[A-Za-z0-9_-]+", path.read_text(errors="replace")):
+                assert "FAKE" in token, "%s holds a real-looking token" % path
