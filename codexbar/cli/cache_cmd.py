@@ -49,12 +49,12 @@ def clear_cookies(env: Env, provider: Optional[str]) -> Tuple[int, Optional[str]
 
 
 def clear_cost(env: Env) -> Tuple[int, Optional[str]]:
-    from codexbar.cost import store
+    from codexbar.cost import db
     from codexbar.cost.summary import summary_path
 
-    existed = store.cost_dir(env.cache_dir).exists()
+    existed = db.cost_dir(env.cache_dir).exists()
     try:
-        store.clear(env.cache_dir)
+        db.clear(env.cache_dir)
         for pid in ("claude", "codex", "vertexai"):
             path = summary_path(env.cache_dir, pid)
             if path.exists():

@@ -292,29 +292,6 @@ def _cwd(value: Any) -> Optional[str]:
     return text
 
 
-def head_meta(lines: Iterable[bytes]) -> Dict[str, Any]:
-    """Session id / fork parent / fork time / subagent flag from a file's first session_meta."""
-    reducer = Reducer()
-    for line in lines:
-        if b"session_meta" in line and line[:1] != OVERSIZED:
-            reducer.feed([line], _NO_PRICING, [])
-            if reducer.metas:
-                break
-    return {"session_id": reducer.session_id, "forked_from": reducer.forked_from,
-            "fork_ts": reducer.fork_ts, "subagent": reducer.subagent}
-
-
-class _NoPricing:
-    def normalize_codex(self, model: str) -> str:
-        return model
-
-    def codex_cost(self, *args: Any) -> None:
-        return None
-
-
-_NO_PRICING: Any = _NoPricing()
-
-
 def counted_at(rows: Iterable[Row], fork_ts: int) -> Vec:
     """A parent's counted totals after its last emitted row at or before ``fork_ts`` (§3.5)."""
     total = [0, 0, 0, 0]

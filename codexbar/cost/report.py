@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from codexbar.cost import claude as C
-from codexbar.cost import codex as X
 
 NANO = 1e9
 UNKNOWN_PROJECT = "Unknown project"
@@ -26,77 +24,36 @@ def _agg() -> List[int]:
 Days = Dict[str, Dict[str, List[int]]]
 
 
-# -- Claude ------------------------------------------------------------------------------------
+# -- aggregates from the database -------------------------------------------------------------
 
 
-def claude_winners(cache: Dict[str, Any]) -> List[Tuple[tuple, bool]]:
-    """Rows after cross-file dedup (§2.4): per ``msg:req`` the parent-thread, parent-file,
-    smallest-path copy wins; unkeyed rows all count. Each row comes with a retained flag."""
-    best: Dict[str, Tuple[int, tuple, bool]] = {}
-    out: List[Tuple[tuple, bool]] = []
-    entries = [(p, e, False) for p, e in cache["files"].items()]
-    entries += [(p, e, True) for p, e in cache["retained"].items()]
-    entries.sort(key=lambda item: item[0])
-    for path, entry, retained in entries:
-        role = 1 if "/subagents/" in path else 0
-        for row in entry.get("rows") or ():
-            key = row[C.KEY]
-            if key is None:
-                out.append((row, retained))
-                continue
-            rank = (2 if row[C.SIDECHAIN] else 0) + role
-            current = best.get(key)
-            if current is None or rank < current[0]:
-                best[key] = (rank, row, retained)
-    out.extend((row, retained) for _, row, retained in best.values())
-    return out
+def _slots(family: str, a: int, b: int, c: int, d: int, e: int, cost: int, unpriced: int, n: int,
+           retained: int) -> List[int]:
+    if family == "codex":  # a input (incl. cached), b cached, d reasoning, e output
+        return [a, b, 0, e, d, cost, unpriced, n, retained]
+    return [a, b, c, e, 0, cost, unpriced, n, retained]  # Claude: c cache create, d 1-hour part
 
 
-def claude_days(cache: Dict[str, Any], vertex: bool = False) -> Days:
-    """(day → model → aggregate) for the ``claude`` provider, or Vertex rows for ``vertexai``."""
-    winners = claude_winners(cache)
-    chosen = [w for w in winners if w[0][C.VERTEX] == vertex]
-    if vertex and not chosen:
-        chosen = winners  # §2.6: the Vertex view falls back to every row
+def days_for(conn: Any, provider: str, since: str, until: str) -> Days:
+    """(day → model → aggregate) of counted rows; Vertex rows are their own provider (§2.6)."""
+    from codexbar.cost import db
+
+    family = "codex" if provider == "codex" else "claude"
+    records = db.agg_days(conn, provider, since, until)
+    if provider == "vertexai" and not records:
+        records = db.agg_days(conn, "claude", since, until)  # the Vertex view falls back to all rows
     days: Days = {}
-    for row, retained in chosen:
-        agg = days.setdefault(row[C.DAY], {}).get(row[C.MODEL])
-        if agg is None:
-            agg = days[row[C.DAY]][row[C.MODEL]] = _agg()
-        agg[A_IN] += row[C.INPUT]
-        agg[A_READ] += row[C.READ]
-        agg[A_CREATE] += row[C.CREATE]
-        agg[A_OUT] += row[C.OUTPUT]
-        if row[C.COST] is None:
-            agg[A_UNPRICED] += 1
+    for day, model, *nums in records:
+        if family == "codex" and not codex_routed(model):
+            continue
+        slots = _slots(family, *nums)
+        current = days.setdefault(day, {}).get(model)
+        if current is None:
+            days[day][model] = slots
         else:
-            agg[A_COST] += row[C.COST]
-        agg[A_ROWS] += 1
-        if retained:
-            agg[A_RETAINED] += 1
+            for i, value in enumerate(slots):
+                current[i] += value
     return days
-
-
-# -- Codex -------------------------------------------------------------------------------------
-
-
-def codex_rows(cache: Dict[str, Any]) -> List[Tuple[str, tuple, bool]]:
-    """(file path, row, retained) after cross-file dedup (§3.4); the smallest path keeps a row."""
-    seen = set()
-    out = []
-    entries = [(p, e, False) for p, e in cache["files"].items()]
-    entries += [(p, e, True) for p, e in cache["retained"].items()]
-    entries.sort(key=lambda item: item[0])
-    for path, entry, retained in entries:
-        sid = (entry.get("state") or {}).get("session_id") or path
-        for row in entry.get("rows") or ():
-            key = (sid, row[X.TURN], row[X.INDEX], row[X.DAY], row[X.MODEL], row[X.INPUT],
-                   row[X.CACHED], row[X.OUTPUT])
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append((path, row, retained))
-    return out
 
 
 def codex_routed(model: str) -> bool:
@@ -104,41 +61,41 @@ def codex_routed(model: str) -> bool:
     return "/" not in model
 
 
-def codex_days(rows: Iterable[Tuple[str, tuple, bool]]) -> Days:
-    days: Days = {}
-    for _, row, retained in rows:
-        model = row[X.MODEL]
-        if not codex_routed(model):
-            continue
-        agg = days.setdefault(row[X.DAY], {}).get(model)
-        if agg is None:
-            agg = days[row[X.DAY]][model] = _agg()
-        agg[A_IN] += row[X.INPUT]
-        agg[A_READ] += row[X.CACHED]
-        agg[A_OUT] += row[X.OUTPUT]
-        agg[A_REASON] += row[X.REASONING]
-        if row[X.COST] is None:
-            agg[A_UNPRICED] += 1
-        else:
-            agg[A_COST] += row[X.COST]
-        agg[A_ROWS] += 1
-        if retained:
-            agg[A_RETAINED] += 1
-    return days
-
-
-def codex_unmetered(cache: Dict[str, Any]) -> Dict[str, int]:
+def codex_unmetered(conn: Any) -> Dict[str, int]:
     """Fork children whose parent is missing: +1 on the day of their earliest timestamp (§3.5)."""
     from codexbar.cost.timeutil import day_key
 
     out: Dict[str, int] = {}
-    for group in (cache["files"], cache["retained"]):
-        for entry in group.values():
-            first = (entry.get("state") or {}).get("first_ts")
-            if entry.get("unresolved") and first is not None:
-                day = day_key(first)
-                out[day] = out.get(day, 0) + 1
+    for (first,) in conn.execute("SELECT first_ts FROM files WHERE unresolved = 1 AND first_ts IS NOT NULL"):
+        day = day_key(first)
+        out[day] = out.get(day, 0) + 1
     return out
+
+
+def codex_by_file(conn: Any, since: str, until: str) -> List[Tuple[str, Optional[str], Optional[str], int, str, str, List[int]]]:
+    """Counted Codex usage per (file, day, model) with the file's cwd, session id and mtime."""
+    out = []
+    for path, cwd, sid, mtime, day, model, *nums in conn.execute(
+            """SELECT r.path, f.cwd, f.session_id, f.mtime, r.day, r.model, SUM(r.a), SUM(r.b), 0, SUM(r.d),
+                      SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), SUM(f.retained)
+               FROM rows r JOIN files f ON f.path = r.path
+               WHERE r.counted = 1 AND r.day BETWEEN ? AND ? GROUP BY r.path, r.day, r.model""", (since, until)):
+        if codex_routed(model):
+            out.append((path, cwd, sid, mtime, day, model, _slots("codex", *nums)))
+    return out
+
+
+def _days_of(records: Iterable[tuple]) -> Days:
+    days: Days = {}
+    for rec in records:
+        day, model, slots = rec[4], rec[5], rec[6]
+        current = days.setdefault(day, {}).get(model)
+        if current is None:
+            days[day][model] = list(slots)
+        else:
+            for i, value in enumerate(slots):
+                current[i] += value
+    return days
 
 
 # -- daily entries (§4) ------------------------------------------------------------------------
@@ -362,50 +319,43 @@ def _sort_groups(groups: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return sorted(groups, key=lambda g: (-(g.get("totalCost", -1)), -(g.get("totalTokens", -1)), g["name"].lower()))
 
 
-def codex_projects(cache: Dict[str, Any], rows: List[Tuple[str, tuple, bool]], since: str,
-                   until: str) -> List[Dict[str, Any]]:
-    by_file: Dict[str, List[Tuple[str, tuple, bool]]] = {}
-    for item in rows:
-        by_file.setdefault(item[0], []).append(item)
-    projects: Dict[str, Dict[str, List[Tuple[str, tuple, bool]]]] = {}
-    for path, items in by_file.items():
-        entry = cache["files"].get(path) or cache["retained"].get(path) or {}
-        cwd = (entry.get("state") or {}).get("cwd")
-        canonical = canonical_project(cwd) or ""
-        projects.setdefault(canonical, {}).setdefault(cwd or "", []).extend(items)
+def codex_projects(records: List[tuple], since: str, until: str) -> List[Dict[str, Any]]:
+    """Projects (cwd → git main worktree) with their sources (raw cwd), CodexBar's order."""
+    projects: Dict[str, Dict[str, List[tuple]]] = {}
+    canonical: Dict[str, str] = {}
+    for rec in records:
+        cwd = rec[1] or ""
+        if cwd not in canonical:
+            canonical[cwd] = canonical_project(cwd) or ""
+        projects.setdefault(canonical[cwd], {}).setdefault(cwd, []).append(rec)
     out = []
     for project_path, sources in projects.items():
-        all_rows = [r for items in sources.values() for r in items]
-        entries = daily_entries("codex", codex_days(all_rows), since, until)
+        entries = daily_entries("codex", _days_of(r for items in sources.values() for r in items), since, until)
         if not entries:
             continue
         group = _group(project_path or None, entries)
-        group["sources"] = _sort_groups([
-            _group(src or None, daily_entries("codex", codex_days(items), since, until))
-            for src, items in sources.items()])
+        group["sources"] = _sort_groups([_group(src or None, daily_entries("codex", _days_of(items), since, until))
+                                         for src, items in sources.items()])
         out.append(group)
     return _sort_groups(out)
 
 
-def codex_sessions(cache: Dict[str, Any], rows: List[Tuple[str, tuple, bool]], since: str,
-                   until: str) -> List[Dict[str, Any]]:
-    """Per Codex session (latest file per session id): cost, tokens, requests, last activity."""
-    by_sid: Dict[str, List[Tuple[str, tuple, bool]]] = {}
+def codex_sessions(records: List[tuple], since: str, until: str) -> List[Dict[str, Any]]:
+    """Per Codex session: cost, tokens, requests and last activity (file mtime), newest first."""
+    by_sid: Dict[str, List[tuple]] = {}
     last: Dict[str, int] = {}
-    for item in rows:
-        entry = cache["files"].get(item[0]) or cache["retained"].get(item[0]) or {}
-        sid = (entry.get("state") or {}).get("session_id") or os.path.basename(item[0])[:-6]
-        by_sid.setdefault(sid, []).append(item)
-        mtime = entry.get("stat", (0, 0, 0, 0))[3] // 1_000_000
-        last[sid] = max(last.get(sid, 0), mtime)
+    for rec in records:
+        sid = rec[2] or os.path.basename(rec[0])[:-6]
+        by_sid.setdefault(sid, []).append(rec)
+        last[sid] = max(last.get(sid, 0), (rec[3] or 0) // 1_000_000)
     out = []
     for sid, items in by_sid.items():
-        entries = daily_entries("codex", codex_days(items), since, until)
+        entries = daily_entries("codex", _days_of(items), since, until)
         if not entries:
             continue
         tokens, nanos = _summ(entries)
-        requests = sum(1 for _, row, _ in items if since <= row[X.DAY] <= until and codex_routed(row[X.MODEL]))
-        item: Dict[str, Any] = {"sessionID": sid, "lastActivityMs": last[sid], "requestCount": requests,
+        item: Dict[str, Any] = {"sessionID": sid, "lastActivityMs": last[sid],
+                                "requestCount": sum(r[6][A_ROWS] for r in items),
                                 "modelBreakdowns": _model_rollup(entries)}
         if tokens is not None:
             item["totalTokens"] = tokens

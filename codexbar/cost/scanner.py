@@ -1,25 +1,31 @@
-"""Incremental, parallel scan of one log family ("claude" or "codex") into the per-file cache.
+"""Incremental, parallel scan of one log family ("claude" or "codex") into the cost database.
 
-Per file (cost-usage.md §7): same identity, size and mtime → reuse; same inode and larger with
-the bytes before the last parsed offset unchanged → parse only the appended bytes, resuming
-the parser state; anything else (truncated, rewritten, replaced) → parse the whole file. Files
-that disappear keep their rows as retained history. Work is spread over a process pool (one
-task per file, largest first) because parsing is CPU-bound.
+Per file (cost-usage.md §7): same identity, size and mtime → nothing to do; same inode and
+larger, with the bytes before the last parsed offset unchanged → parse only the appended bytes,
+resuming the parser state; anything else (truncated, rewritten, replaced) → parse the whole
+file again. Files that disappear keep their rows as retained history. Parsing is CPU-bound and
+per file, so it runs in a process pool (largest files first, a bounded number in flight so
+memory stays flat); the main process only writes results to SQLite.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from codexbar.cost import claude, codex, discover, store
-from codexbar.cost.lines import OVERSIZED, iter_blocks
+from codexbar.cost import claude, codex, db, discover
+from codexbar.cost.lines import iter_blocks
 from codexbar.cost.pricing import load as load_pricing
 from codexbar.cost.timeutil import zone_id
 
 FINGERPRINT = 64
 PARALLEL_MIN_BYTES = 8 << 20
+BULK_BYTES = 64 << 20      # past this much new work, recount everything at the end instead
+BULK_FILES = 256
+BATCH_BYTES = 4 << 20      # pool tasks: about this many bytes …
+BATCH_FILES = 64           # … or this many files
 Progress = Callable[[int, int], None]
 
 
@@ -45,20 +51,19 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
         parsed = start
         eof = True
         rows: List[Any] = []
-        max_line = claude.MAX_LINE if family == "claude" else codex.MAX_LINE
+        new_state = None
         if family == "claude":
             file_rows = claude.FileRows()
-            for lines, end in iter_blocks(handle, start, max_line):
+            for lines, end in iter_blocks(handle, start, claude.MAX_LINE):
                 claude.parse_lines(lines, pricing, file_rows)
                 parsed = end
                 if 0 <= limit <= end - start:
                     eof = False
                     break
             rows = file_rows.rows()
-            new_state = None
         else:
             reducer = codex.Reducer.from_state(state) if state else codex.Reducer(baseline)
-            for lines, end in iter_blocks(handle, start, max_line):
+            for lines, end in iter_blocks(handle, start, codex.MAX_LINE):
                 reducer.feed(lines, pricing, rows)
                 parsed = end
                 if 0 <= limit <= end - start:
@@ -67,33 +72,41 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    return {"rows": rows, "state": new_state, "parsed": parsed, "fp": fp, "restarted": restarted, "eof": eof,
-            "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
+    return {"rows": rows, "state": new_state, "parsed": parsed, "fp": fp, "restarted": restarted,
+            "eof": eof, "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
+
+
+def parse_batch(batch: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
+    """Several small files per pool task: per-task overhead would dominate otherwise."""
+    return [parse_file(*args) for args in batch]
 
 
 # -- main side ---------------------------------------------------------------------------------
 
 
 class Task:
-    __slots__ = ("path", "start", "state", "fp", "baseline", "size", "fork_parent", "fork_ts", "old")
+    __slots__ = ("path", "start", "state", "fp", "baseline", "size")
 
-    def __init__(self, path: str, size: int, old: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, path: str, size: int) -> None:
         self.path = path
         self.size = size
-        self.old = old
         self.start = 0
         self.state: Optional[Dict[str, Any]] = None
         self.fp: Optional[bytes] = None
         self.baseline: Optional[List[int]] = None
-        self.fork_parent: Optional[str] = None
-        self.fork_ts: Optional[int] = None
 
 
 class ScanResult:
-    def __init__(self, cache: Dict[str, Any], complete: bool, changed: bool) -> None:
-        self.cache = cache
+    """An open database after a scan; ``complete`` is False when a budget cut the scan short."""
+
+    def __init__(self, conn: sqlite3.Connection, family: str, complete: bool, changed: bool) -> None:
+        self.conn = conn
+        self.family = family
         self.complete = complete
         self.changed = changed
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def roots_for(env: Any, family: str) -> List[Any]:
@@ -102,228 +115,243 @@ def roots_for(env: Any, family: str) -> List[Any]:
 
 def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: Optional[Progress] = None,
          workers: Optional[int] = None, task_limit: int = -1, now_ms: Optional[int] = None) -> ScanResult:
-    """Bring ``<cache>/cost/<family>.cache`` up to date with the logs on disk.
+    """Bring ``<cache>/cost/<family>.sqlite`` up to date with the logs on disk.
 
-    ``deadline`` (time.monotonic()) stops scheduling new work; finished files are saved and
-    the result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
+    ``deadline`` (time.monotonic()) stops scheduling new work; finished files are kept and the
+    result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
     """
     pricing = load_pricing()
-    cache = store.load(env.cache_dir, family, zone_id(), pricing.digest)
-    changed = _reprice(cache, family, pricing)
-    found = discover.jsonl_files(roots_for(env, family))
-    files: Dict[str, Any] = cache["files"]
-    retained: Dict[str, Any] = cache["retained"]
+    conn = db.connect(env.cache_dir, family, zone_id())
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-
-    for path in [p for p in files if p not in found]:
-        entry = files.pop(path)
-        changed = True
-        if entry.get("rows") or entry.get("state"):
-            entry["goneAt"] = now_ms
-            retained[path] = entry
+    found = discover.jsonl_files(roots_for(env, family))
+    known = db.known_files(conn)
+    repriced = db.get_meta(conn, "pricing") != pricing.digest
     tasks: List[Task] = []
     for path, stat in found.items():
-        if path in retained:
-            del retained[path]  # the file is back: it is the authority again
-            changed = True
-        entry = files.get(path)
-        old = tuple(entry["stat"]) if entry else None
-        if old == stat and entry["eof"]:
+        info = known.get(path)
+        if info is not None and not info[5] and info[0] == stat and info[2]:
             continue
-        task = Task(path, stat[2], entry)
-        # grew (same file, larger) or an unfinished earlier scan: continue after the parsed bytes
-        # (the worker re-checks the bytes before that offset); anything else: parse it all again
-        if (old is not None and old[:2] == stat[:2] and entry["parsed"] > 0
-                and (stat[2] > old[2] or (old == stat and not entry["eof"]))):
-            task.start, task.state, task.fp = entry["parsed"], entry.get("state"), entry.get("fp")
+        task = Task(path, stat[2])
+        if info is not None and not info[5]:
+            old, parsed, eof, fp, state = info[0], info[1], info[2], info[3], info[4]
+            # grew (same file, larger) or an unfinished earlier scan: continue after the parsed
+            # bytes (the worker re-checks the bytes before that offset); else parse it all again
+            if old[:2] == stat[:2] and parsed > 0 and (stat[2] > old[2] or (old == stat and not eof)):
+                task.start, task.fp, task.state = parsed, fp, db.load_state(state)
         tasks.append(task)
-
+    gone = [p for p, info in known.items() if p not in found and not info[5]]
+    work = sum(t.size - t.start for t in tasks)
+    bulk = repriced or not known or work > BULK_BYTES or len(tasks) > BULK_FILES
+    changed = bool(tasks or gone or repriced)
     complete = True
-    if family == "codex":
-        complete = _run_codex(env, cache, tasks, deadline, progress, workers, task_limit)
-        changed = _revalidate_forks(env, cache, deadline, progress, workers) or changed
-    else:
-        complete = _run(family, cache, tasks, deadline, progress, workers, task_limit)
-    changed = changed or bool(tasks)
-    if not all(f["eof"] for f in files.values()):
+    conn.execute("BEGIN")
+    try:
+        if repriced:
+            _reprice(conn, family, pricing)
+            db.set_meta(conn, "pricing", pricing.digest)
+        for path in gone:
+            db.set_retained(conn, family, path, True, now_ms, incremental=not bulk)
+        applier = _Applier(conn, family, bulk, set(known))
+        cold = not known
+        if cold:  # building indexes once at the end beats maintaining them row by row
+            conn.execute("DROP INDEX IF EXISTS rows_key")
+            conn.execute("DROP INDEX IF EXISTS rows_path")
+        if family == "codex":
+            for task in tasks:
+                if task.state is not None:  # an append: a fork keeps the baseline it started with
+                    task.baseline = task.state.get("baseline")
+        complete = _run(family, applier, tasks, deadline, progress, workers, task_limit)
+        if cold:
+            conn.execute("CREATE INDEX IF NOT EXISTS rows_key ON rows(key)")
+            conn.execute("CREATE INDEX IF NOT EXISTS rows_path ON rows(path)")
+        if family == "codex" and complete:
+            _revalidate_forks(conn, applier, deadline, progress, workers)
+        if bulk:
+            db.rebuild_counts(conn, family)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    if conn.execute("SELECT 1 FROM files WHERE eof = 0 AND retained = 0 LIMIT 1").fetchone():
         complete = False
-    if changed:
-        cache["scannedAt"] = now_ms
-        store.save(env.cache_dir, family, cache)
-    return ScanResult(cache, complete, changed)
+    return ScanResult(conn, family, complete, changed)
 
 
-def _reprice(cache: Dict[str, Any], family: str, pricing: Any) -> bool:
-    if cache.get("pricing") == pricing.digest:
-        return False
-    module: Any = claude if family == "claude" else codex
-    for group in (cache["files"], cache["retained"]):
-        for entry in group.values():
-            entry["rows"] = module.reprice(entry.get("rows") or [], pricing)
-    cache["pricing"] = pricing.digest
-    return True
+def _reprice(conn: sqlite3.Connection, family: str, pricing: Any) -> None:
+    """A changed price table: new costs from stored tokens, no reparse."""
+    updates = []
+    for rid, model, ts, a, b, c, d, e in conn.execute("SELECT id, model, ts, a, b, c, d, e FROM rows"):
+        if family == "claude":
+            cost = pricing.claude_cost(model, ts, a, b, c, d, e)
+        else:
+            cost = pricing.codex_cost(model, ts, a, b, e)
+        updates.append((cost, rid))
+    conn.executemany("UPDATE rows SET cost = ? WHERE id = ?", updates)
 
 
-def _run(family: str, cache: Dict[str, Any], tasks: List[Task], deadline: Optional[float],
+class _Applier:
+    """Writes one parse result into the database and keeps winners/aggregates current."""
+
+    def __init__(self, conn: sqlite3.Connection, family: str, bulk: bool, known: Any) -> None:
+        self.conn = conn
+        self.family = family
+        self.bulk = bulk
+        self.known = known  # paths that may already have rows
+
+    def db_rows(self, path: str, rows: List[tuple], state: Optional[Dict[str, Any]]) -> List[tuple]:
+        if self.family == "claude":
+            role = 1 if "/subagents/" in path else 0
+            return [(path, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
+                     r[claude.MODEL], r[claude.TS], 1 if r[claude.VERTEX] else 0, r[claude.INPUT],
+                     r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST])
+                    for r in rows]
+        sid = (state or {}).get("session_id") or path
+        out = []
+        for r in rows:
+            key = "\x1f".join((sid, r[codex.TURN], str(r[codex.INDEX]), r[codex.DAY], r[codex.MODEL],
+                               str(r[codex.INPUT]), str(r[codex.CACHED]), str(r[codex.OUTPUT])))
+            out.append((path, key, 0, r[codex.DAY], r[codex.MODEL], r[codex.TS], 0, r[codex.INPUT],
+                        r[codex.CACHED], 0, r[codex.REASONING], r[codex.OUTPUT], r[codex.COST]))
+        return out
+
+    def apply(self, task: Task, result: Dict[str, Any]) -> None:
+        conn, family, path = self.conn, self.family, task.path
+        state = result["state"]
+        rows = result["rows"]
+        fork = family == "codex" and _is_fork(state)
+        unresolved = fork and state.get("baseline") is None
+        if unresolved:
+            rows = []  # §3.5 fail closed: a fork without its parent bills nothing
+        new = self.db_rows(path, rows, state)
+        new_keys = list({r[1] for r in new if r[1] is not None})
+        appending = task.start > 0 and not result["restarted"]
+        fresh = path not in self.known  # a file never seen before has no rows to replace
+        self.known.add(path)
+        if appending or fresh:
+            affected = new_keys
+        else:
+            old = [k for (k,) in conn.execute(
+                "SELECT DISTINCT key FROM rows WHERE path = ? AND key IS NOT NULL", (path,))]
+            affected = list(set(old) | set(new_keys))
+        if not self.bulk:
+            db.uncount_keys(conn, family, affected)
+            if not appending and not fresh:
+                db.uncount_path_unkeyed(conn, family, path)
+        st = result["stat"]
+        conn.execute("""INSERT OR REPLACE INTO files(path, dev, ino, size, mtime, parsed, eof, fp, state,
+                        session_id, is_fork, unresolved, first_ts, cwd, retained, gone_at)
+                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL)""",
+                     (path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
+                      result["fp"], db.dump_state(state), (state or {}).get("session_id"),
+                      1 if fork else 0, 1 if unresolved else 0, (state or {}).get("first_ts"),
+                      (state or {}).get("cwd")))
+        if appending:
+            if family == "claude" and new_keys:
+                for part in db._chunks(new_keys):  # the file's newer line for a key replaces the older
+                    conn.execute("DELETE FROM rows WHERE path = ? AND key IN (%s)" % ",".join("?" * len(part)),
+                                 [path] + list(part))
+        elif not fresh:
+            conn.execute("DELETE FROM rows WHERE path = ?", (path,))
+        conn.executemany("INSERT INTO rows(%s, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)" % db.ROW_COLS,
+                         [r + ((1 if r[1] is None else 0),) for r in new])
+        if not self.bulk:
+            db.count_keys(conn, family, affected)
+            loose = [(0, r[3], r[4], r[6], r[7], r[8], r[9], r[10], r[11], r[12], 0) for r in new if r[1] is None]
+            db._bump(conn, family, loose, 1)
+
+
+def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[float],
          progress: Optional[Progress], workers: Optional[int], task_limit: int) -> bool:
-    """Parse ``tasks`` (in a pool when worth it) and merge results; False if cut short."""
+    """Parse ``tasks`` (in a pool when worth it) and apply results; False if cut short."""
     if not tasks:
         return True
     tasks.sort(key=lambda t: -(t.size - t.start))
     total = sum(t.size - t.start for t in tasks) or 1
     done = 0
     workers = workers or os.cpu_count() or 1
-    complete = True
 
-    def merge(task: Task, result: Dict[str, Any]) -> None:
+    def finish(task: Task, result: Dict[str, Any]) -> None:
         nonlocal done
         done += task.size - task.start
         if progress is not None:
             progress(done, total)
-        if "error" in result:
-            return  # vanished or unreadable between discovery and parse: next scan decides
-        _merge(family, cache, task, result)
+        if "error" not in result:  # vanished or unreadable since discovery: next scan decides
+            applier.apply(task, result)
 
-    args = [(family, t.path, t.start, t.state, t.fp, t.baseline, task_limit) for t in tasks]
+    def args(t: Task) -> Tuple[Any, ...]:
+        return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit)
+
     if workers <= 1 or len(tasks) == 1 or total < PARALLEL_MIN_BYTES:
-        for task, arg in zip(tasks, args):
+        for task in tasks:
             if deadline is not None and time.monotonic() > deadline:
                 return False
-            merge(task, parse_file(*arg))
+            finish(task, parse_file(*args(task)))
         return True
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        pending = {pool.submit(parse_file, *arg): task for task, arg in zip(tasks, args)}
-        while pending:
+    batches: List[List[Task]] = []
+    for task in tasks:  # largest first; small files share a task
+        if batches and sum(t.size - t.start for t in batches[-1]) + task.size - task.start <= BATCH_BYTES \
+                and len(batches[-1]) < BATCH_FILES:
+            batches[-1].append(task)
+        else:
+            batches.append([task])
+    queue = list(reversed(batches))  # pop() takes the largest first
+    window = 2 * workers             # results are held until applied: keep few in flight
+    complete = True
+    with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
+        running: Dict[Any, List[Task]] = {}
+        while queue or running:
+            while queue and len(running) < window and complete:
+                batch = queue.pop()
+                running[pool.submit(parse_batch, [args(t) for t in batch])] = batch
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            finished, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            finished, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             if not finished:
-                for future in pending:
-                    future.cancel()
-                complete = False
-                finished, _ = wait(pending)  # running tasks finish; cancelled ones are skipped
+                complete = False  # over budget: finish what is running, start nothing new
+                finished, _ = wait(running)
             for future in finished:
-                task = pending.pop(future)
-                if not future.cancelled():
-                    merge(task, future.result())
-            if not complete:
-                break
+                for task, result in zip(running.pop(future), future.result()):
+                    finish(task, result)
     return complete
-
-
-def _merge(family: str, cache: Dict[str, Any], task: Task, result: Dict[str, Any]) -> None:
-    old = task.old if task.start > 0 and not result["restarted"] else None
-    if family == "claude":
-        rows = result["rows"]
-        if old is not None:
-            merged = claude.FileRows(old.get("rows") or [])
-            for row in rows:
-                merged.add(row)
-            rows = merged.rows()
-    else:
-        rows = (list(old.get("rows") or []) if old else []) + result["rows"]
-    entry = {"stat": result["stat"], "parsed": result["parsed"], "fp": result["fp"], "rows": rows,
-             "state": result["state"], "eof": result["eof"]}
-    if family == "codex":
-        entry["unresolved"] = bool(task.fork_parent) and task.baseline is None
-        if entry["unresolved"]:
-            entry["rows"] = []  # §3.5 fail closed: a fork without its parent bills nothing
-    cache["files"][task.path] = entry
 
 
 # -- Codex forks (§3.5) ----------------------------------------------------------------------
 
 
-def _head(path: str) -> Dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            blocks = iter_blocks(handle, 0, codex.MAX_LINE, chunk=256 * 1024)
-            for lines, end in blocks:
-                if any(b"session_meta" in line and line[:1] != OVERSIZED for line in lines):
-                    return codex.head_meta(lines)
-                if end > 4 << 20:
-                    break
-    except OSError:
-        pass
-    return {"session_id": None, "forked_from": None, "fork_ts": None, "subagent": False}
+def _is_fork(state: Optional[Dict[str, Any]]) -> bool:
+    return bool(state) and bool(state.get("forked_from")) and not state.get("subagent")  # type: ignore[union-attr]
 
 
-def _sessions(cache: Dict[str, Any], extra: Dict[str, str]) -> Dict[str, str]:
-    """session id → path of the file holding it (first by path; retained files count)."""
-    out: Dict[str, str] = {}
-    for group in (cache["retained"], cache["files"]):
-        for path in sorted(group):
-            sid = (group[path].get("state") or {}).get("session_id")
-            if sid:
-                out.setdefault(sid, path)
-    for sid, path in extra.items():
-        out.setdefault(sid, path)
-    return out
-
-
-def _entry(cache: Dict[str, Any], path: str) -> Optional[Dict[str, Any]]:
-    return cache["files"].get(path) or cache["retained"].get(path)
-
-
-def _baseline(cache: Dict[str, Any], parent_path: Optional[str], fork_ts: Optional[int]) -> Optional[List[int]]:
-    parent = _entry(cache, parent_path) if parent_path else None
-    if parent is None or fork_ts is None or parent.get("unresolved"):
+def _baseline(conn: sqlite3.Connection, parent_path: Optional[str], fork_ts: Optional[int]) -> Optional[List[int]]:
+    if parent_path is None or fork_ts is None:
         return None
-    return codex.counted_at(parent.get("rows") or [], fork_ts)
+    flags = conn.execute("SELECT unresolved FROM files WHERE path = ?", (parent_path,)).fetchone()
+    if flags is None or flags[0]:
+        return None
+    a, b, e, d = conn.execute("SELECT COALESCE(SUM(a),0), COALESCE(SUM(b),0), COALESCE(SUM(e),0), "
+                              "COALESCE(SUM(d),0) FROM rows WHERE path = ? AND ts <= ?",
+                              (parent_path, fork_ts)).fetchone()
+    return [a, b, e, d]
 
 
-def _run_codex(env: Any, cache: Dict[str, Any], tasks: List[Task], deadline: Optional[float],
-               progress: Optional[Progress], workers: Optional[int], task_limit: int) -> bool:
-    """Parents before children: a child's parse needs the parent's counted totals at the fork."""
-    head_sids: Dict[str, str] = {}
-    for task in tasks:
-        if task.state is not None:
-            meta = task.state
-        else:
-            meta = _head(task.path)
-        if meta.get("session_id"):
-            head_sids.setdefault(meta["session_id"], task.path)
-        if meta.get("forked_from") and not meta.get("subagent"):
-            task.fork_parent, task.fork_ts = meta["forked_from"], meta.get("fork_ts")
-    pending = list(tasks)
-    while pending:
-        pending_paths = {t.path for t in pending}
-        sessions = _sessions(cache, head_sids)
-        ready = [t for t in pending if not t.fork_parent or sessions.get(t.fork_parent) not in pending_paths]
-        if not ready:
-            ready = pending  # a fork cycle: nobody can go first, all fail closed
-        for task in ready:
-            if task.fork_parent and task.state is None:
-                task.baseline = _baseline(cache, sessions.get(task.fork_parent), task.fork_ts)
-            elif task.fork_parent and task.state is not None:
-                task.baseline = task.state.get("baseline")
-        if not _run("codex", cache, ready, deadline, progress, workers, task_limit):
-            return False
-        ready_paths = {t.path for t in ready}
-        pending = [t for t in pending if t.path not in ready_paths]
-    return True
-
-
-def _revalidate_forks(env: Any, cache: Dict[str, Any], deadline: Optional[float],
-                      progress: Optional[Progress], workers: Optional[int]) -> bool:
-    """Re-parse children whose parent appeared, vanished or changed before the fork time."""
-    sessions = _sessions(cache, {})
-    redo: List[Task] = []
-    for path, entry in cache["files"].items():
-        state = entry.get("state") or {}
-        parent = state.get("forked_from")
-        if not parent or state.get("subagent"):
-            continue
-        want = _baseline(cache, sessions.get(parent), state.get("fork_ts"))
-        have = state.get("baseline")
-        if entry.get("unresolved") and want is None:
-            continue
-        if want != have:
-            task = Task(path, entry["stat"][2])  # full reparse with the new baseline
-            task.fork_parent, task.fork_ts, task.baseline = parent, state.get("fork_ts"), want
-            redo.append(task)
-    if not redo:
-        return False
-    _run("codex", cache, redo, deadline, progress, workers, -1)
-    return True
+def _revalidate_forks(conn: sqlite3.Connection, applier: _Applier, deadline: Optional[float],
+                      progress: Optional[Progress], workers: Optional[int]) -> None:
+    """Re-parse fork children whose parent appeared, vanished or changed before the fork time
+    (first scans parse every file as if it had no parent: forks are rare); repeated so a fork
+    of a fork sees its parent's final rows."""
+    for _ in range(16):  # fork chains deeper than this are left as they are
+        redo: List[Task] = []
+        for path, size, blob in conn.execute("SELECT path, size, state FROM files WHERE is_fork = 1 AND retained = 0").fetchall():
+            state = db.load_state(blob) or {}
+            parent = conn.execute("SELECT path FROM files WHERE session_id = ? AND path != ? ORDER BY path LIMIT 1",
+                                  (state.get("forked_from"), path)).fetchone()
+            want = _baseline(conn, parent[0] if parent else None, state.get("fork_ts"))
+            if want != state.get("baseline"):
+                task = Task(path, size)  # full reparse with the new baseline
+                task.baseline = want
+                redo.append(task)
+        if not redo:
+            return
+        _run("codex", applier, redo, deadline, progress, workers, -1)

@@ -40,20 +40,21 @@ def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
 
     now = env.now()
     since, until = window(now, days)
-    cache = result.cache
+    conn = result.conn
     projects = None
     sessions = None
     if provider == "codex":
-        rows = R.codex_rows(cache)
-        entries = R.daily_entries("codex", R.codex_days(rows), since, until, R.codex_unmetered(cache))
-        if with_projects:
-            projects = R.codex_projects(cache, rows, since, until)
-        if with_sessions:
-            sessions = R.codex_sessions(cache, rows, since, until)
+        entries = R.daily_entries("codex", R.days_for(conn, "codex", since, until), since, until,
+                                  R.codex_unmetered(conn))
+        if with_projects or with_sessions:
+            records = R.codex_by_file(conn, since, until)
+            if with_projects:
+                projects = R.codex_projects(records, since, until)
+            if with_sessions:
+                sessions = R.codex_sessions(records, since, until)
         established = result.complete
     else:
-        days_map = R.claude_days(cache, vertex=(provider == "vertexai"))
-        entries = R.daily_entries("claude", days_map, since, until)
+        entries = R.daily_entries("claude", R.days_for(conn, provider, since, until), since, until)
         established = True
     report = R.build(provider, entries, today=until, days=days, updated_at=iso_z(now),
                      established=established, projects=projects)
@@ -65,4 +66,7 @@ def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
 def cost_report(env: Any, provider: str, days: int = 30, **kwargs: Any) -> Dict[str, Any]:
     result = scan_family(env, FAMILY[provider], deadline=kwargs.pop("deadline", None),
                          progress=kwargs.pop("progress", None), workers=kwargs.pop("workers", None))
-    return build_report(env, provider, result, days, **kwargs)
+    try:
+        return build_report(env, provider, result, days, **kwargs)
+    finally:
+        result.close()

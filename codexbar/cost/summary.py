@@ -112,12 +112,18 @@ def refresh_summary(env: Any, provider_id: str, budget_seconds: Optional[float] 
                                      task_limit=BUDGET_TASK_BYTES if deadline is not None else -1)
     except service.ScanBusy:
         result = None
-    if result is None or (not result.complete and deadline is not None):
+    if result is not None and not result.complete and deadline is not None:
+        result.close()
+        result = None
+    if result is None:
         previous = read_summary(env.cache_dir, provider_id) or {"schema": SCHEMA, "provider": provider_id}
         previous["scanning"] = True
         _write(env.cache_dir, provider_id, previous)
         return None
-    report = service.build_report(env, provider_id, result, days)
+    try:
+        report = service.build_report(env, provider_id, result, days)
+    finally:
+        result.close()
     summary = make_summary(report)
     _write(env.cache_dir, provider_id, summary)
     return summary

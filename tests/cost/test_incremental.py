@@ -7,7 +7,9 @@ import json
 import os
 from pathlib import Path
 
-from codexbar.cost import service, store
+import sqlite3
+
+from codexbar.cost import db, service
 
 S1 = ".claude/projects/-Users-me-proj/s1.jsonl"
 S2 = ".claude/projects/-Users-me-proj/s2.jsonl"
@@ -19,7 +21,7 @@ def _day(report, date):
 
 
 def _cold(env, provider, days=30):
-    store.clear(env.cache_dir)
+    db.clear(env.cache_dir)
     return service.cost_report(env, provider, days)
 
 
@@ -40,22 +42,26 @@ def test_partially_written_last_line_counts_once_completed(logs, env):
     second = service.cost_report(env(), "claude")
     assert _day(second, "2026-08-03")["totalTokens"] == 20554
     assert round(_day(second, "2026-08-03")["totalCost"], 9) == round(0.014758 + 0.001, 9)
-    cache = store.load(env().cache_dir, "claude", *_keys())
-    assert cache["files"][str(logs / S2)]["parsed"] == (logs / S2).stat().st_size
+    assert _parsed(env(), "claude", logs / S2) == (logs / S2).stat().st_size
     assert _strip(second) == _strip(_cold(env(), "claude"))
 
 
-def _keys():
-    from codexbar.cost.pricing import load
-    from codexbar.cost.timeutil import zone_id
+def _query(env, family, sql, *params):
+    conn = sqlite3.connect(str(db.db_path(env.cache_dir, family)))
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
-    return zone_id(), load().digest
+
+def _parsed(env, family, path):
+    return _query(env, family, "SELECT parsed FROM files WHERE path = ?", str(path))[0][0]
 
 
 def test_codex_append_resumes_parser_state(logs, env):
     service.cost_report(env(), "codex")
     path = logs / CODEX_ACTIVE
-    before = store.load(env().cache_dir, "codex", *_keys())["files"][str(path)]["parsed"]
+    before = _parsed(env(), "codex", path)
     with open(path, "ab") as handle:
         handle.write(b'{"timestamp":"2026-08-03T11:00:00Z","type":"turn_context","payload":{"model":"gpt-5.4"}}\n')
         handle.write(b'{"timestamp":"2026-08-03T11:01:00Z","type":"event_msg","payload":{"type":"token_count","info":'
@@ -67,7 +73,7 @@ def test_codex_append_resumes_parser_state(logs, env):
     # has no such event, so nothing is double counted
     assert day["totalTokens"] == 321000 + 1020
     assert round(day["totalCost"], 9) == round(1.5312 + 0.0028, 9)
-    assert store.load(env().cache_dir, "codex", *_keys())["files"][str(path)]["parsed"] > before
+    assert _parsed(env(), "codex", path) > before
     assert _strip(after) == _strip(_cold(env(), "codex"))
 
 
@@ -135,23 +141,45 @@ def test_new_day_moves_today_and_window(logs, env, monkeypatch):
 
 def test_price_table_change_reprices_without_reparsing(logs, env):
     service.cost_report(env(), "claude")
-    cache = store.load(env().cache_dir, "claude", *_keys())
-    cache["pricing"] = "old-table"
-    for entry in cache["files"].values():
-        entry["rows"] = [r[:-1] + (1,) for r in entry["rows"]]  # stale costs of 1 nano-dollar
-    store.save(env().cache_dir, "claude", cache)
+    conn = sqlite3.connect(str(db.db_path(env().cache_dir, "claude")))
+    with conn:
+        conn.execute("UPDATE meta SET v = 'old-table' WHERE k = 'pricing'")
+        conn.execute("UPDATE rows SET cost = 1 WHERE cost IS NOT NULL")  # stale costs
+        conn.execute("UPDATE agg SET cost = n")
+    conn.close()
     report = service.cost_report(env(), "claude")
     assert round(report["last30DaysCostUSD"], 9) == round(0.18505975, 9)
 
 
 def test_corrupt_cache_is_rebuilt(logs, env):
     service.cost_report(env(), "codex")
-    store.cache_path(env().cache_dir, "codex").write_bytes(b"\x00garbage")
+    path = db.db_path(env().cache_dir, "codex")
+    for suffix in ("-wal", "-shm"):
+        if Path(str(path) + suffix).exists():
+            Path(str(path) + suffix).unlink()
+    path.write_bytes(b"\x00garbage" * 100)
     assert service.cost_report(env(), "codex")["last30DaysTokens"] == 424142
 
 
 def test_cache_files_are_private(logs, env):
     service.cost_report(env(), "claude")
-    folder = store.cost_dir(env().cache_dir)
+    folder = db.cost_dir(env().cache_dir)
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert store.cache_path(env().cache_dir, "claude").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in folder.iterdir() if p.stat().st_mode & 0o077] == []
+
+
+def test_incremental_bookkeeping_equals_bulk_rebuild(logs, env):
+    """Small changes update winners/aggregates per key; a full recount must agree."""
+    service.cost_report(env(), "claude")
+    with open(logs / S2, "ab") as handle:
+        handle.write(b"\n")
+    (logs / ".claude/projects/-Users-me-other/p2.jsonl").unlink()  # the parent copy of msg_02K
+    report = service.cost_report(env(), "claude", 90)
+    assert _day(report, "2026-08-01")["retainedHistory"] is True
+    incremental = _query(env(), "claude", "SELECT * FROM agg WHERE n != 0 ORDER BY 1, 2, 3")
+    conn = sqlite3.connect(str(db.db_path(env().cache_dir, "claude")))
+    with conn:
+        db.rebuild_counts(conn, "claude")
+    rebuilt = conn.execute("SELECT * FROM agg WHERE n != 0 ORDER BY 1, 2, 3").fetchall()
+    conn.close()
+    assert incremental == rebuilt

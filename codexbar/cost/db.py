@@ -1,0 +1,240 @@
+"""The cost scan cache: one SQLite database per log family in ``<cache>/cost/`` (0600 in 0700).
+
+Tables
+  files  one row per log file we know: identity (device, inode, size, mtime ns), bytes parsed so
+         far (+ a fingerprint of the bytes before that offset), ``eof``, the Codex parser state,
+         session id / fork facts, and ``retained`` once the file has disappeared (its rows stay:
+         history outlives Claude Code's 30-day transcript cleanup).
+  rows   one row per counted request of one file. ``key`` is the cross-file dedup key (Claude
+         ``msg:req``, NULL = never deduplicated; Codex the §3.4 tuple); among rows sharing a
+         key the one with the smallest (rank, path) is ``counted``.
+  agg    Σ of counted rows per (provider, day, model): what reports read. Kept up to date
+         incrementally for small changes (work ∝ changed rows) and rebuilt in bulk otherwise.
+
+Costs are stored per row in nano-dollars (NULL = unpriced) and re-priced when the table changes.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+SCHEMA = "cost-db-1-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
+
+# rows columns a..e: Claude input, cache read, cache create, 1h create, output;
+#                    Codex  input (incl. cached), cached, 0, reasoning, output
+ROW_COLS = "path, key, rank, day, model, ts, vertex, a, b, c, d, e, cost"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE IF NOT EXISTS files(
+  path TEXT PRIMARY KEY, dev INT, ino INT, size INT, mtime INT, parsed INT, eof INT, fp BLOB,
+  state BLOB, session_id TEXT, is_fork INT DEFAULT 0, unresolved INT DEFAULT 0, first_ts INT,
+  cwd TEXT, retained INT DEFAULT 0, gone_at INT);
+CREATE INDEX IF NOT EXISTS files_session ON files(session_id);
+CREATE TABLE IF NOT EXISTS rows(
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL, key TEXT, rank INT NOT NULL, day TEXT NOT NULL,
+  model TEXT NOT NULL, ts INT, vertex INT NOT NULL, a INT, b INT, c INT, d INT, e INT, cost INT,
+  counted INT NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS rows_key ON rows(key);
+CREATE INDEX IF NOT EXISTS rows_path ON rows(path);
+CREATE TABLE IF NOT EXISTS agg(
+  provider TEXT, day TEXT, model TEXT, a INT, b INT, c INT, d INT, e INT, cost INT,
+  unpriced INT, n INT, retained INT, PRIMARY KEY(provider, day, model));
+"""
+
+
+def cost_dir(cache_dir: Path) -> Path:
+    return cache_dir / "cost"
+
+
+def db_path(cache_dir: Path, family: str) -> Path:
+    return cost_dir(cache_dir) / (family + ".sqlite")
+
+
+def _private(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        target = Path(str(path) + suffix)
+        try:
+            if target.exists() and target.stat().st_mode & 0o077:
+                os.chmod(target, 0o600)
+        except OSError:
+            pass
+
+
+def connect(cache_dir: Path, family: str, zone: str) -> sqlite3.Connection:
+    """Open (creating or rebuilding when the schema or the time zone changed) the family's DB."""
+    from codexbar.access.files import ensure_private_dir
+
+    ensure_private_dir(cost_dir(cache_dir))
+    path = db_path(cache_dir, family)
+    for attempt in (0, 1):
+        try:
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_DDL)
+            meta = dict(conn.execute("SELECT k, v FROM meta"))
+            if meta and (meta.get("schema") != SCHEMA or meta.get("zone") != zone):
+                raise sqlite3.DatabaseError("stale cache")
+            if not meta:
+                conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 [("schema", SCHEMA), ("zone", zone), ("pricing", "")])
+            _private(path)
+            return conn
+        except sqlite3.DatabaseError:
+            # corrupt, another schema or another zone: the cache is only a cache — start over
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(str(path) + suffix)
+                except OSError:
+                    pass
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> Optional[str]:
+    row = conn.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def known_files(conn: sqlite3.Connection) -> Dict[str, tuple]:
+    """path → (stat tuple, parsed, eof, fp, state, retained)."""
+    out = {}
+    for path, dev, ino, size, mtime, parsed, eof, fp, state, retained in conn.execute(
+            "SELECT path, dev, ino, size, mtime, parsed, eof, fp, state, retained FROM files"):
+        out[path] = ((dev, ino, size, mtime), parsed, bool(eof), fp, state, bool(retained))
+    return out
+
+
+def load_state(blob: Optional[bytes]) -> Optional[Dict[str, Any]]:
+    return marshal.loads(blob) if blob else None
+
+
+def dump_state(state: Optional[Dict[str, Any]]) -> Optional[bytes]:
+    return marshal.dumps(state) if state is not None else None
+
+
+# -- incremental bookkeeping ---------------------------------------------------------------------
+
+_AGG_SQL = """INSERT INTO agg VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(provider, day, model) DO UPDATE SET a=a+excluded.a, b=b+excluded.b, c=c+excluded.c,
+  d=d+excluded.d, e=e+excluded.e, cost=cost+excluded.cost, unpriced=unpriced+excluded.unpriced,
+  n=n+excluded.n, retained=retained+excluded.retained"""
+
+
+def provider_of(family: str, vertex: int) -> str:
+    return "codex" if family == "codex" else ("vertexai" if vertex else "claude")
+
+
+def _bump(conn: sqlite3.Connection, family: str, rows: Iterable[tuple], sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) counted rows ``(id, day, model, vertex, a..e, cost, retained)``."""
+    batch = []
+    for _id, day, model, vertex, a, b, c, d, e, cost, retained in rows:
+        batch.append((provider_of(family, vertex), day, model, sign * a, sign * b, sign * c, sign * d,
+                      sign * e, sign * (cost or 0), sign * (1 if cost is None else 0), sign,
+                      sign * (1 if retained else 0)))
+    if batch:
+        conn.executemany(_AGG_SQL, batch)
+
+
+_COUNTED_SELECT = ("SELECT r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, r.cost, f.retained "
+                   "FROM rows r JOIN files f ON f.path = r.path ")
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def uncount_keys(conn: sqlite3.Connection, family: str, keys: Sequence[str]) -> None:
+    for part in _chunks(keys):
+        marks = ",".join("?" * len(part))
+        rows = conn.execute(_COUNTED_SELECT + "WHERE r.counted = 1 AND r.key IN (%s)" % marks, part).fetchall()
+        _bump(conn, family, rows, -1)
+        conn.executemany("UPDATE rows SET counted = 0 WHERE id = ?", [(r[0],) for r in rows])
+
+
+def count_keys(conn: sqlite3.Connection, family: str, keys: Sequence[str]) -> None:
+    """Mark the winner of each key counted (smallest rank, then path) and add it to agg."""
+    for part in _chunks(keys):
+        marks = ",".join("?" * len(part))
+        best: Dict[str, tuple] = {}
+        for row in conn.execute(
+                "SELECT r.key, r.rank, r.path, r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, "
+                "r.cost, f.retained FROM rows r JOIN files f ON f.path = r.path WHERE r.key IN (%s)" % marks, part):
+            current = best.get(row[0])
+            if current is None or (row[1], row[2]) < (current[1], current[2]):
+                best[row[0]] = row
+        winners = [r[3:] for r in best.values()]
+        _bump(conn, family, winners, 1)
+        conn.executemany("UPDATE rows SET counted = 1 WHERE id = ?", [(r[0],) for r in winners])
+
+
+def uncount_path_unkeyed(conn: sqlite3.Connection, family: str, path: str) -> None:
+    rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.key IS NULL AND r.counted = 1", (path,)).fetchall()
+    _bump(conn, family, rows, -1)
+
+
+def count_path_unkeyed(conn: sqlite3.Connection, family: str, path: str) -> None:
+    rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.key IS NULL", (path,)).fetchall()
+    conn.execute("UPDATE rows SET counted = 1 WHERE path = ? AND key IS NULL", (path,))
+    _bump(conn, family, rows, 1)
+
+
+def set_retained(conn: sqlite3.Connection, family: str, path: str, retained: bool, now_ms: int,
+                 incremental: bool) -> None:
+    """A file vanished (retained) or came back; its counted rows move in/out of agg.retained."""
+    if incremental:
+        rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.counted = 1", (path,)).fetchall()
+        _bump(conn, family, rows, -1)
+    conn.execute("UPDATE files SET retained = ?, gone_at = ? WHERE path = ?",
+                 (1 if retained else 0, now_ms if retained else None, path))
+    if incremental:
+        rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.counted = 1", (path,)).fetchall()
+        _bump(conn, family, rows, 1)
+
+
+def rebuild_counts(conn: sqlite3.Connection, family: str) -> None:
+    """Bulk: recompute every winner and the whole agg table (cold scans, big changes)."""
+    conn.execute("UPDATE rows SET counted = 0 WHERE counted = 1")
+    conn.execute("UPDATE rows SET counted = 1 WHERE key IS NULL")
+    conn.execute("""UPDATE rows SET counted = 1 WHERE id IN (
+        SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rank, path) AS rn
+                        FROM rows WHERE key IS NOT NULL) WHERE rn = 1)""")
+    conn.execute("DELETE FROM agg")
+    provider = "'codex'" if family == "codex" else "CASE WHEN r.vertex THEN 'vertexai' ELSE 'claude' END"
+    conn.execute("""INSERT INTO agg SELECT %s, r.day, r.model, SUM(r.a), SUM(r.b), SUM(r.c), SUM(r.d),
+        SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), SUM(f.retained)
+        FROM rows r JOIN files f ON f.path = r.path WHERE r.counted = 1
+        GROUP BY 1, r.day, r.model""" % provider)
+
+
+def agg_days(conn: sqlite3.Connection, provider: str, since: str, until: str) -> List[tuple]:
+    return conn.execute("SELECT day, model, a, b, c, d, e, cost, unpriced, n, retained FROM agg "
+                        "WHERE provider = ? AND day BETWEEN ? AND ? AND n > 0", (provider, since, until)).fetchall()
+
+
+def clear(cache_dir: Path) -> int:
+    """Delete every cost cache file; returns how many were removed."""
+    import shutil
+
+    folder = cost_dir(cache_dir)
+    if not folder.exists():
+        return 0
+    count = sum(1 for item in folder.rglob("*") if item.is_file())
+    shutil.rmtree(folder)
+    return count
