@@ -70,6 +70,14 @@ def auth_path(env: Env) -> Path:
     return codex_home(env) / "auth.json"
 
 
+def display_path(env: Env, path: Path) -> str:
+    """``~/.codex/auth.json`` rather than the full home path in menus and messages."""
+    try:
+        return "~/" + str(path.relative_to(env.home))
+    except ValueError:
+        return str(path)
+
+
 # -- pure parsing -----------------------------------------------------------------------------
 
 

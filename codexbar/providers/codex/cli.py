@@ -116,7 +116,7 @@ class CliSource(Source):
         return binary.find_codex(ctx.env) is not None
 
     def unavailable_reason(self, ctx: FetchContext) -> str:
-        return "the `codex` command was not found (install it with `npm i -g @openai/codex` or set CODEX_CLI_PATH)"
+        return "no `codex` command (npm i -g @openai/codex, or set CODEX_CLI_PATH)"
 
     def fetch(self, ctx: FetchContext) -> ProviderResult:
         return fetch_result(ctx)

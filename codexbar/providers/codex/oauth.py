@@ -110,10 +110,13 @@ class OAuthSource(Source):
         return True
 
     def unavailable_reason(self, ctx: FetchContext) -> str:
+        where = auth.display_path(ctx.env, auth.auth_path(ctx.env))
         try:
             auth.load_oauth(ctx.env, allow_external(ctx))
         except CodexError as error:
-            return "%s (%s)" % (error.message, auth.auth_path(ctx.env))
+            if error.reason == "not_found":
+                return "no Codex login at %s" % where
+            return "%s (%s)" % (error.message.rstrip("."), where)
         return "available"
 
     def fetch(self, ctx: FetchContext) -> ProviderResult:

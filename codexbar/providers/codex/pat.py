@@ -41,14 +41,7 @@ class PatSource(Source):
         return True
 
     def unavailable_reason(self, ctx: FetchContext) -> str:
-        try:
-            auth.load_pat(ctx.env)
-        except CodexError as error:
-            if error.reason == "not_found":
-                return "no auth.json at %s" % auth.auth_path(ctx.env)
-            if error.reason != "missing_tokens":
-                return "%s (%s)" % (error.message, auth.auth_path(ctx.env))
-        return "no personal_access_token in %s" % auth.auth_path(ctx.env)
+        return "no personal access token"
 
     def fetch(self, ctx: FetchContext) -> ProviderResult:
         return fetch_pat(ctx)

@@ -217,7 +217,9 @@ def test_stale_external_credentials_are_read_only(home, chatgpt, config_file, mo
 def test_missing_or_corrupt_auth_json_without_the_cli(codex_auth, chatgpt):
     outcome = run()
     assert outcome.error.kind == "missing_credential"
-    assert "Codex auth.json not found" in outcome.error.message and "codex login" in outcome.error.hint
+    assert outcome.error.message == ("Not connected: no personal access token; no Codex login at ~/.codex/auth.json; "
+                                     "no `codex` command (npm i -g @openai/codex, or set CODEX_CLI_PATH).")
+    assert "codex login" in outcome.error.hint
     codex_auth("corrupt.json")
     outcome = run("oauth")
     assert outcome.error.kind == "missing_credential"

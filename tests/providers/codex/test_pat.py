@@ -82,4 +82,5 @@ def test_explicit_api_without_a_pat_is_not_connected(codex_auth, chatgpt):
     codex_auth("oauth.json")
     outcome = run("api")
     assert outcome.error.kind == "missing_credential"
-    assert "no personal_access_token" in outcome.error.message and outcome.error.hint
+    assert outcome.error.message == "Not connected: no personal access token."
+    assert outcome.error.hint

@@ -174,7 +174,8 @@ def test_no_codex_binary(monkeypatch, tmp_path):
     monkeypatch.setenv("CODEX_CLI_PATH", str(tmp_path / "missing" / "codex"))
     outcome = run()
     assert outcome.error.kind == "missing_credential"
-    assert "`codex` command was not found" in outcome.error.message and outcome.error.hint
+    assert outcome.error.message == "Not connected: no `codex` command (npm i -g @openai/codex, or set CODEX_CLI_PATH)."
+    assert outcome.error.hint
 
 
 def test_binary_vanishing_after_the_check_is_exit_code_2(monkeypatch, tmp_path):
