@@ -26,7 +26,7 @@ ARGS = ("-s", "read-only", "-a", "never", "app-server")
 CLIENT_INFO = {"name": "codexbar", "version": "0.5.4"}
 INITIALIZE_TIMEOUT = 8.0
 REQUEST_TIMEOUT = 3.0
-MAX_LINE = 4 * 1024 * 1024
+MAX_LINE = 1024 * 1024   # CodexBar's bounded line buffer
 _EOF = object()
 
 
