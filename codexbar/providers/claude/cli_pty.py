@@ -338,6 +338,11 @@ class CliSource(Source):
             raise BinaryNotFound(NOT_INSTALLED, hint="Install Claude Code, or set CLAUDE_CLI_PATH to the `claude` binary.")
         folder, session_id = prepare_probe_dir(ctx.env)
         first, second = self.timeouts(ctx)
+        # one probe at a time across processes: they share the probe dir and the session id
+        lock = ctx.cache.lock("claude-cli-probe") if ctx.cache is not None else None
+        if lock is not None and not lock.acquire(timeout=self._budget(ctx, 30.0)):
+            raise FetchTimeout("Another Claude CLI probe is still running.",
+                               hint="It will retry on the next refresh.")
         try:
             usage, status = self._capture_with_retry(ctx, binary, folder, session_id, first, second)
             result = panel_mod.parse_panel(usage, status)
@@ -345,6 +350,9 @@ class CliSource(Source):
             if ctx.cache is not None:
                 ctx.cache.set(RATE_GATE_KEY, now.timestamp() + RATE_GATE_SECONDS, expire=RATE_GATE_SECONDS)
             raise
+        finally:
+            if lock is not None:
+                lock.release()
         snapshot = panel_mod.snapshot(result, now, local_zone(ctx.env))
         return ProviderResult(provider="claude", source="claude", version=cached_version(ctx, binary), usage=snapshot)
 

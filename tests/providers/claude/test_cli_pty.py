@@ -178,3 +178,34 @@ def test_claude_cli_path_override(fake_claude, ctx_factory, monkeypatch, tmp_pat
 
 def test_token_account_selection_excludes_the_cli(fake_claude, ctx_factory):
     assert not source().available(ctx_factory(account={"label": "x", "token": "sk-ant-sid01-FAKE"}))
+
+
+def test_probe_transcript_is_removed(fake_claude, ctx_factory, home):
+    import re
+
+    from codexbar.env import Env
+    from codexbar.providers.claude.cli_pty import prepare_probe_dir
+
+    folder, session_id = prepare_probe_dir(Env.from_process())
+    transcript = home / ".claude" / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(folder)) / (session_id + ".jsonl")
+    transcript.parent.mkdir(parents=True)
+    transcript.write_text('{"type":"summary"}\n')
+    other = transcript.parent / "someone-elses-session.jsonl"
+    other.write_text("{}\n")
+    fetch(ctx_factory)
+    assert not transcript.exists()
+    assert other.exists()  # only our own probe session is touched
+
+
+def test_one_probe_at_a_time(fake_claude, ctx_factory):
+    ctx = ctx_factory()
+    held = ctx.cache.lock("claude-cli-probe")
+    assert held.acquire(timeout=1)
+    try:
+        ctx.deadline = time.monotonic() + 2.0
+        with pytest.raises(FetchError) as caught:
+            source().fetch(ctx)
+        assert caught.value.message == "Another Claude CLI probe is still running."
+    finally:
+        held.release()
+    assert [e for e in fake_claude.events() if e["kind"] == "pty"] == []

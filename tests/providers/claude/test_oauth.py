@@ -318,3 +318,18 @@ def test_client_id_override(server, home, ctx_factory, monkeypatch):
     )).respond_with_json(fixture_json("oauth/token-refresh.json"))
     server.expect_request(USAGE).respond_with_json(fixture_json("oauth/usage-basic.json"))
     assert SOURCE.fetch(ctx_factory()).usage.primary.usedPercent == 12.5
+
+
+def test_owned_token_rejected_with_401_is_refreshed_once(server, home, ctx_factory):
+    path = owned_store(home, "owned-expired.json")
+    document = json.loads(path.read_text())
+    document["claudeAiOauth"]["expiresAt"] = 1786528800000  # still valid by the clock, revoked by the server
+    path.write_text(json.dumps(document))
+    server.expect_oneshot_request(USAGE, headers={"Authorization": "Bearer sk-ant-oat01-FAKEownedold"}).respond_with_data(
+        '{"error":"revoked"}', status=401)
+    server.expect_oneshot_request("/v1/oauth/token", method="POST").respond_with_json(
+        fixture_json("oauth/token-refresh.json"))
+    server.expect_request(USAGE, headers={"Authorization": "Bearer sk-ant-oat01-FAKEownednew"}).respond_with_json(
+        fixture_json("oauth/usage-basic.json"))
+    assert SOURCE.fetch(ctx_factory()).usage.primary.usedPercent == 12.5
+    assert [r.path for r, _ in server.log] == [USAGE, "/v1/oauth/token", USAGE]
