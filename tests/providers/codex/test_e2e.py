@@ -123,3 +123,18 @@ def test_web_source_exits_with_a_clear_message(codex_auth):
     assert result.returncode == 1
     assert element["error"]["message"].startswith("The OpenAI web dashboard source (--source web) is not "
                                                   "available in codexbar")
+
+
+def test_stale_login_menu_comes_from_the_codex_cli_without_touching_auth_json(codex_auth, chatgpt, fake_codex,
+                                                                             httpserver):
+    path = codex_auth("oauth-stale.json")
+    before = path.read_bytes()
+    fake_codex("normal")
+    chatgpt(USAGE)
+    result = run_plugin("codex.5m.py")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Codex 96%% | %s sfimage=chevron.left.forwardslash.chevron.right" % GREEN
+    assert lines[2] == "Codex · codex-cli | size=12"
+    assert "Credits: 21 left" in lines
+    assert [r for r, _ in httpserver.log] == []          # the stale token was never sent
+    assert path.read_bytes() == before
