@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from codexbar.env import Env
 
@@ -38,6 +38,22 @@ def parse_header(raw: Optional[str]) -> List[Pair]:
         if name:
             pairs.append((name, value))
     return pairs
+
+
+def cookie_mode(entry: Mapping[str, Any]) -> str:
+    """A provider entry's ``cookieSource``: auto | manual | off; a cookieHeader alone means manual."""
+    mode = entry.get("cookieSource")
+    if mode in ("auto", "manual", "off"):
+        return str(mode)
+    return "manual" if config_pairs(entry) else "auto"
+
+
+def config_pairs(entry: Mapping[str, Any]) -> List[Pair]:
+    """The provider entry's ``cookieHeader`` (cleaned, ``Cookie:`` prefix tolerated) as pairs."""
+    from codexbar.env import clean_value
+
+    raw = entry.get("cookieHeader")
+    return parse_header(clean_value(raw) if isinstance(raw, str) else None)
 
 
 def find(pairs: Sequence[Pair], name: str, prefix: str = "") -> Optional[str]:

@@ -40,16 +40,15 @@ class SessionKey:
 
 def cookie_source(ctx: FetchContext) -> str:
     """``auto`` | ``manual`` | ``off``; a cookieHeader alone implies manual."""
-    mode = ctx.config.get("cookieSource")
-    if mode in ("auto", "manual", "off"):
-        return str(mode)
-    return "manual" if ctx.config_str("cookieHeader") else "auto"
+    from codexbar.access.cookies import cookie_mode
+
+    return cookie_mode(ctx.config)
 
 
 def manual_key(ctx: FetchContext) -> Optional[str]:
-    from codexbar.access.cookies import find, parse_header
+    from codexbar.access.cookies import config_pairs, find
 
-    return find(parse_header(ctx.config_str("cookieHeader")), "sessionKey", "sk-ant-")
+    return find(config_pairs(ctx.config), "sessionKey", "sk-ant-")
 
 
 def account_key(ctx: FetchContext) -> Optional[str]:
