@@ -112,12 +112,43 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def known_files(conn: sqlite3.Connection) -> Dict[str, tuple]:
-    """path → (stat tuple, parsed, eof, fp, state, retained)."""
+    """path → (stat tuple, parsed, eof, retained); blobs are fetched only for files that changed."""
     out = {}
-    for path, dev, ino, size, mtime, parsed, eof, fp, state, retained in conn.execute(
-            "SELECT path, dev, ino, size, mtime, parsed, eof, fp, state, retained FROM files"):
-        out[path] = ((dev, ino, size, mtime), parsed, bool(eof), fp, state, bool(retained))
+    for path, dev, ino, size, mtime, parsed, eof, retained in conn.execute(
+            "SELECT path, dev, ino, size, mtime, parsed, eof, retained FROM files"):
+        out[path] = ((dev, ino, size, mtime), parsed, bool(eof), bool(retained))
     return out
+
+
+def resume_point(conn: sqlite3.Connection, path: str) -> Tuple[Optional[bytes], Optional[bytes]]:
+    """(fingerprint, parser state blob) of a file we are about to continue parsing."""
+    row = conn.execute("SELECT fp, state FROM files WHERE path = ?", (path,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def generation(conn: sqlite3.Connection) -> int:
+    return int(get_meta(conn, "generation") or 0)
+
+
+def bump_generation(conn: sqlite3.Connection) -> None:
+    set_meta(conn, "generation", str(generation(conn) + 1))
+    conn.execute("DELETE FROM meta WHERE k LIKE 'memo:%'")
+
+
+def memo_get(conn: sqlite3.Connection, name: str) -> Any:
+    """A derived result stored for the current generation (nothing changed since), else None."""
+    row = conn.execute("SELECT v FROM meta WHERE k = ?", ("memo:" + name,)).fetchone()
+    if not row:
+        return None
+    try:
+        gen, value = marshal.loads(bytes.fromhex(row[0]))
+    except (ValueError, EOFError, TypeError):
+        return None
+    return value if gen == generation(conn) else None
+
+
+def memo_set(conn: sqlite3.Connection, name: str, value: Any) -> None:
+    set_meta(conn, "memo:" + name, marshal.dumps((generation(conn), value)).hex())
 
 
 def load_state(blob: Optional[bytes]) -> Optional[Dict[str, Any]]:

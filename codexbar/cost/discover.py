@@ -72,24 +72,27 @@ def jsonl_files(roots: List[Path]) -> Dict[str, Stat]:
     while stack:
         folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(folder)
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():  # follows links: linked project folders count too
-                    path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-                    if path not in visited:
-                        visited.add(path)
-                        stack.append(path)
-                elif name[-6:].lower() == ".jsonl":
-                    st = entry.stat()
-                    if st.st_size > 0:
-                        real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-                        found.setdefault(real, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
-            except OSError:
-                continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if name.endswith(".jsonl") or name.lower().endswith(".jsonl"):
+                        if entry.is_file():
+                            st = entry.stat()
+                            if st.st_size > 0:
+                                real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                                found.setdefault(real, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+                            continue
+                    if entry.is_dir():  # follows links: linked project folders count too
+                        path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                        if path not in visited:
+                            visited.add(path)
+                            stack.append(path)
+                except OSError:
+                    continue
     return found

@@ -129,17 +129,18 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
     tasks: List[Task] = []
     for path, stat in found.items():
         info = known.get(path)
-        if info is not None and not info[5] and info[0] == stat and info[2]:
+        if info is not None and not info[3] and info[0] == stat and info[2]:
             continue
         task = Task(path, stat[2])
-        if info is not None and not info[5]:
-            old, parsed, eof, fp, state = info[0], info[1], info[2], info[3], info[4]
+        if info is not None and not info[3]:
+            old, parsed, eof = info[0], info[1], info[2]
             # grew (same file, larger) or an unfinished earlier scan: continue after the parsed
             # bytes (the worker re-checks the bytes before that offset); else parse it all again
             if old[:2] == stat[:2] and parsed > 0 and (stat[2] > old[2] or (old == stat and not eof)):
+                fp, state = db.resume_point(conn, path)
                 task.start, task.fp, task.state = parsed, fp, db.load_state(state)
         tasks.append(task)
-    gone = [p for p, info in known.items() if p not in found and not info[5]]
+    gone = [p for p, info in known.items() if p not in found and not info[3]]
     work = sum(t.size - t.start for t in tasks)
     bulk = repriced or not known or work > BULK_BYTES or len(tasks) > BULK_FILES
     changed = bool(tasks or gone or repriced)
@@ -168,6 +169,8 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
             _revalidate_forks(conn, applier, deadline, progress, workers)
         if bulk:
             db.rebuild_counts(conn, family)
+        if changed:
+            db.bump_generation(conn)  # invalidates memoised derived results
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

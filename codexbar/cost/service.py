@@ -47,11 +47,17 @@ def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
         entries = R.daily_entries("codex", R.days_for(conn, "codex", since, until), since, until,
                                   R.codex_unmetered(conn))
         if with_projects or with_sessions:
-            records = R.codex_by_file(conn, since, until)
-            if with_projects:
-                projects = R.codex_projects(records, since, until)
-            if with_sessions:
-                sessions = R.codex_sessions(records, since, until)
+            from codexbar.cost import db
+
+            # derived per-file views are memoised until the next change (warm runs skip them)
+            memo = "codex:%s:%s:%d%d" % (since, until, with_projects, with_sessions)
+            cached = db.memo_get(conn, memo)
+            if cached is None:
+                records = R.codex_by_file(conn, since, until)
+                cached = (R.codex_projects(records, since, until) if with_projects else None,
+                          R.codex_sessions(records, since, until) if with_sessions else None)
+                db.memo_set(conn, memo, cached)
+            projects, sessions = cached
         established = result.complete
     else:
         entries = R.daily_entries("claude", R.days_for(conn, provider, since, until), since, until)
