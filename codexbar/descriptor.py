@@ -27,6 +27,7 @@ class Descriptor:
         short_name: str,
         window_labels: Tuple[str, str, str] = ("Session", "Weekly", ""),
         pace_lanes: Tuple[str, str, str] = ("", "", ""),
+        pace_headroom: bool = False,
         aliases: Tuple[str, ...] = (),
         origins: Tuple[str, ...] = (),
         source_modes: Tuple[str, ...] = ("auto",),
@@ -51,6 +52,7 @@ class Descriptor:
         self.short_name = short_name  # menu-bar title: "z.ai"
         self.window_labels = window_labels
         self.pace_lanes = pace_lanes
+        self.pace_headroom = pace_headroom  # "1.5× headroom" after "Lasts until reset" (Codex)
         self.aliases = aliases
         self.origins = origins  # every host we call; each overridable
         self.source_modes = source_modes  # accepted --source values besides auto
@@ -96,7 +98,7 @@ class FetchContext:
     def __init__(self, *, env: "Env", config: Mapping[str, Any], http: "Http", runtime: str,
                  source_mode: str = "auto", interactive: bool = False,
                  deadline: Optional[float] = None, account: Optional[Mapping[str, Any]] = None,
-                 cache: Any = None) -> None:
+                 cache: Any = None, include_credits: bool = True) -> None:
         self.env = env
         self.config = config
         self.http = http
@@ -106,6 +108,7 @@ class FetchContext:
         self.deadline = deadline          # time.monotonic() deadline, or None
         self.account = account            # selected token account (config tokenAccounts)
         self.cache = cache                # codexbar.cache.Store (cooldowns, owned tokens)
+        self.include_credits = include_credits   # False with `usage --no-credits`: skip credit calls
 
     @property
     def now(self) -> "datetime":

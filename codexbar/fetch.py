@@ -16,7 +16,7 @@ DEFAULT_DEADLINE = 45.0
 
 def fetch(provider_id: str, env: Env, *, runtime: str, source_mode: Optional[str] = None,
           interactive: bool = False, deadline_seconds: Optional[float] = None,
-          account: Optional[dict] = None, store: object = None) -> Outcome:
+          account: Optional[dict] = None, store: object = None, include_credits: bool = True) -> Outcome:
     """Run the provider's sources once. Never raises for a provider problem: see Outcome.error."""
     from codexbar import config as config_mod
     from codexbar.access.http import Http
@@ -36,7 +36,8 @@ def fetch(provider_id: str, env: Env, *, runtime: str, source_mode: Optional[str
         ctx = FetchContext(env=env, config=entry, http=http, runtime=runtime, source_mode=mode,
                            interactive=interactive, deadline=deadline,
                            account=account if account is not None else cfg.active_account(provider_id),
-                           cache=store if store is not None else open_store(env))
+                           cache=store if store is not None else open_store(env),
+                           include_credits=include_credits)
         try:
             sources = registry.load_sources(provider_id)
         except ImportError as exc:

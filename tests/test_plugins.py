@@ -137,7 +137,8 @@ def test_fresh_cache_renders_without_fetching_or_heavy_imports(connected, httpse
 def test_due_snapshot_prints_cached_data_then_refreshes_in_background(connected, httpserver, home, macos_calls):
     zai.serve(httpserver)
     run_plugin("zai.5m.py")
-    assert wait_for(lambda: lock_free(home))
+    # the first refresh releases its lock, then asks for the re-run: wait for both
+    assert wait_for(lambda: lock_free(home) and len(macos_calls()) == 1)
     before = quota_hits(httpserver)
     calls_before = len(macos_calls())
     result = run_plugin("zai.5m.py", env={"CODEXBAR_TTL_SECONDS": "0"})

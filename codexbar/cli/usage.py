@@ -89,7 +89,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
     def work(pid: str) -> None:
         outcomes[pid] = fetch(pid, env, runtime="cli", source_mode=source, interactive=True,
-                              deadline_seconds=args.web_timeout, account=accounts[pid], store=store)
+                              deadline_seconds=args.web_timeout, account=accounts[pid], store=store,
+                              include_credits=not args.no_credits)
         if args.status:
             statuses[pid] = _status(pid, env)
 

@@ -182,7 +182,7 @@ def provider_lines(menu: Menu, block: Block, now: datetime, depth: int = 0) -> N
             menu.line(line, depth, font="Menlo", size=11)
             if row.pace is not None:
                 left = fmt.pace_left_text(row.pace)
-                right = fmt.pace_right_text(row.pace, row.lane, separator=" · ")
+                right = fmt.pace_right_text(row.pace, row.lane, separator=" · ", headroom=desc.pace_headroom)
                 menu.line("Pace: " + left + (" · " + right if right else ""), depth, size=11, color=MUTED)
         for money in view.money:
             menu.line(money.text(), depth)

@@ -39,7 +39,7 @@ def provider_block(payload: Mapping[str, Any], desc: Descriptor, now: datetime, 
         lines.append("%s %s %s" % (paint(row.label + ":", "95"), paint(row.left_text, percent_code(row.remaining)),
                                    paint("[" + fmt.bar(row.remaining) + "]", "95")))
         if row.pace is not None:
-            lines.append(paint("Pace: " + fmt.pace_summary(row.pace, row.lane), "90"))
+            lines.append(paint("Pace: " + fmt.pace_summary(row.pace, row.lane, desc.pace_headroom), "90"))
         if row.reset:
             lines.append(paint(row.reset, "90"))
     for section in view.sections:

@@ -140,9 +140,23 @@ def money_rows(payload: Mapping[str, Any], now: datetime) -> List[Row]:
         if cost.get("balance") is not None:
             rows.append(Row("Balance", fmt.currency(float(cost["balance"]), code)))
     reset = usage.get("codexResetCredits")
-    if isinstance(reset, dict) and reset.get("available") is not None:
-        rows.append(Row("Limit reset credits", "%s available" % fmt.decimal_text(float(reset["available"]))))
+    if isinstance(reset, dict) and isinstance(reset.get("credits"), list):
+        count = available_reset_credits(reset["credits"], now)
+        if count or reset["credits"]:
+            rows.append(Row("Limit reset credits", "%d available" % count))
     return rows
+
+
+def available_reset_credits(credits: List[Any], now: datetime) -> int:
+    """Credits with status ``available`` that have not expired at ``now``."""
+    count = 0
+    for item in credits:
+        if not isinstance(item, dict) or item.get("status") != "available":
+            continue
+        expires = parse_instant(str(item.get("expires_at") or "")) if item.get("expires_at") else None
+        if expires is None or expires > now:
+            count += 1
+    return count
 
 
 def identity_rows(payload: Mapping[str, Any], desc: Descriptor) -> List[Row]:
@@ -192,7 +206,7 @@ def pace_block(payload: Mapping[str, Any], desc: Descriptor, now: datetime) -> O
         pace = fmt.compute_pace(window, now, DEFAULT_MINUTES[lane])
         if fmt.pace_visible(pace, window):
             assert pace is not None
-            out[slot] = fmt.pace_payload(pace, lane)
+            out[slot] = fmt.pace_payload(pace, lane, desc.pace_headroom)
     return out or None
 
 

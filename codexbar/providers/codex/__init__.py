@@ -12,6 +12,7 @@ DESCRIPTOR = Descriptor(
     aliases=("openai",),
     window_labels=("Session", "Weekly", ""),
     pace_lanes=("session", "weekly", ""),
+    pace_headroom=True,
     # chat.openai.com is only called when Codex's config.toml sets it as chatgpt_base_url
     origins=("https://chatgpt.com", "https://auth.openai.com", "https://chat.openai.com"),
     source_modes=("auto", "oauth", "cli", "web", "api"),
