@@ -45,6 +45,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         script.write_text('#!/bin/sh\necho "%s $*" >> "%s"\nexit %d\n' % (tool, tmp_path / "macos-calls.log", rc))
         script.chmod(0o755)
     monkeypatch.setenv("PATH", "%s%s%s" % (bin_dir, os.pathsep, os.environ.get("PATH", "")))
+    # a developer's real Homebrew/nvm CLIs must not leak into "no CLI installed" cases
+    monkeypatch.setenv("CODEXBAR_EXEC_SEARCH", "path")
     return home
 
 

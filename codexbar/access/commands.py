@@ -22,6 +22,8 @@ from codexbar.errors import BinaryNotFound, FetchTimeout
 
 
 def _well_known_dirs(env: Env) -> List[Path]:
+    if (env.get("CODEXBAR_EXEC_SEARCH") or "").lower() == "path":
+        return []   # PATH only: tests, and users who want exactly their PATH
     home = env.home
     dirs = [Path("/opt/homebrew/bin"), Path("/usr/local/bin"), home / ".local" / "bin",
             home / ".bun" / "bin", home / ".volta" / "bin", home / ".npm-global" / "bin",

@@ -8,6 +8,7 @@ from support.run import fake_executable, run_cli
 
 
 def test_finds_cli_in_version_manager_folders_missing_from_path(home, monkeypatch):
+    monkeypatch.delenv("CODEXBAR_EXEC_SEARCH")
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     nvm = home / ".nvm" / "versions" / "node"
     fake_executable(nvm / "v18.0.0" / "bin", "claude", "#!/bin/sh\necho old\n")
