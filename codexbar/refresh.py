@@ -74,17 +74,28 @@ def _extras(desc, env: Env, store: Store) -> None:  # noqa: ANN001
             pass
 
 
-def refresh_many(provider_ids: Sequence[str], env: Env, **kwargs: object) -> Dict[str, Optional[dict]]:
-    """Refresh several providers concurrently: total time = the slowest one."""
+def refresh_many(provider_ids: Sequence[str], env: Env, *, held: Optional[Dict[str, int]] = None,
+                 **kwargs: object) -> Dict[str, Optional[dict]]:
+    """Refresh several providers concurrently: total time = the slowest one; each provider keeps
+    its own deadline. ``held``: provider → lock descriptor handed over by the spawning plugin,
+    closed (= released) as soon as that provider is stored."""
     import threading
 
     from codexbar.cache import Store
 
     store = Store(env.cache_dir)
     results: Dict[str, Optional[dict]] = {}
+    held = held or {}
 
     def work(pid: str) -> None:
-        results[pid] = refresh_one(pid, env, store, **kwargs)  # type: ignore[arg-type]
+        try:
+            results[pid] = refresh_one(pid, env, store, held=pid in held, **kwargs)  # type: ignore[arg-type]
+        finally:
+            if pid in held:
+                try:
+                    os.close(held[pid])
+                except OSError:
+                    pass
 
     threads = [threading.Thread(target=work, args=(pid,), daemon=True) for pid in provider_ids]
     for thread in threads:

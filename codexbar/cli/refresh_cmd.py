@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
 from codexbar.env import Env
@@ -19,32 +18,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    from codexbar.cache import Store
     from codexbar.cli.usage import select_providers
-    from codexbar.refresh import inherited_locks, refresh_one, request_rerun
+    from codexbar.refresh import inherited_locks, refresh_many, request_rerun
 
     ids = select_providers(args.providers or None, env)
-    held = inherited_locks(env)
-    store = Store(env.cache_dir)
-    results = {}
-
-    import threading
-
-    def work(pid: str) -> None:
-        results[pid] = refresh_one(pid, env, store, runtime="plugin", interactive=args.interactive,
-                                   wait=not args.background, held=pid in held)
-        if pid in held:
-            try:
-                os.close(held[pid])   # releases the lock the plugin handed us
-            except OSError:
-                pass
-
-    threads = [threading.Thread(target=work, args=(pid,), daemon=True) for pid in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    store.close()
+    results = refresh_many(ids, env, held=inherited_locks(env), runtime="plugin",
+                           interactive=args.interactive, wait=not args.background)
     if args.notify:
         request_rerun(env, args.notify)
     if not args.background:
