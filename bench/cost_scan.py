@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -170,6 +171,10 @@ def main() -> None:
     parser.add_argument("--ccusage-dir", default=None, help="folder with (or for) `npm install ccusage`")
     parser.add_argument("--no-ccusage", action="store_true")
     parser.add_argument("--json-out", default=str(WORK / "results.json"))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per size; the table shows medians (shared machines are noisy)")
+    parser.add_argument("--ccusage-js-dir", default=None,
+                        help="optional folder with an older, pure-JavaScript ccusage (e.g. 19.0.3) to time too")
     args = parser.parse_args()
     tmp_npm = None
     folder: Optional[Path] = None
@@ -180,33 +185,20 @@ def main() -> None:
             tmp_npm = tempfile.mkdtemp(prefix="ccusage-")
             folder = Path(tmp_npm)
     binary = ccusage_bin(folder)
+    js_binary = Path(args.ccusage_js_dir) / "node_modules" / ".bin" / "ccusage" if args.ccusage_js_dir else None
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         source = corpus(size)
-        home = WORK / ("run-c%d" % size)  # a scratch copy: the append step modifies it
-        if home.exists():
-            shutil.rmtree(home)
-        shutil.copytree(source, home)
-        cache = Path(tempfile.mkdtemp(prefix="codexbar-cache-"))
-        row: Dict[str, Any] = {"sizeMiB": size, "bytes": json.loads((source / "corpus-manifest.json").read_text())["bytes"]}
-        row["cold"], row["coldPeak"], cold = ours(home, cache)
-        row["warm"], row["warmPeak"], warm = ours(home, cache)
-        if warm != cold:
-            raise SystemExit("warm re-scan disagrees with the cold scan")
-        if binary is not None:
-            row["ccusage"], _ = ccusage(binary, home)
-            _, cc_claude = ccusage(binary, home, "claude")
-            _, cc_codex = ccusage(binary, home, "codex")
-            row["diffs"] = compare(cold, cc_claude, cc_codex)
-            row["ccusageClaudeTotals"] = cc_claude["totals"]
-            row["ccusageCodexTotals"] = cc_codex["totals"]
-        row["appended"] = append_mib(home)
-        row["append"], row["appendPeak"], _ = ours(home, cache)
-        row["oursTotals"] = {r["provider"]: r.get("totals") for r in cold}
-        shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(home, ignore_errors=True)
+        runs = []
+        for _ in range(max(1, args.repeat)):
+            runs.append(one_run(size, source, binary, js_binary))
+        row = dict(runs[0])
+        for key in ("cold", "warm", "append", "ccusage", "ccusageJs", "coldPeak", "warmPeak", "appendPeak"):
+            if key in row:
+                row[key] = statistics.median(r[key] for r in runs)
+        row["runs"] = [{k: r[k] for k in ("cold", "warm", "append", "ccusage", "ccusageJs", "load") if k in r} for r in runs]
         results.append(row)
-        print(json.dumps({k: v for k, v in row.items() if k not in ("oursTotals",)}, indent=1), file=sys.stderr)
+        print(json.dumps(row, indent=1), file=sys.stderr)
     if tmp_npm:
         shutil.rmtree(tmp_npm, ignore_errors=True)
     Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
@@ -214,15 +206,46 @@ def main() -> None:
     print(table(results))
 
 
+def one_run(size: int, source: Path, binary: Optional[Path], js_binary: Optional[Path]) -> Dict[str, Any]:
+    home = WORK / ("run-c%d" % size)  # a scratch copy: the append step modifies it
+    if home.exists():
+        shutil.rmtree(home)
+    shutil.copytree(source, home)
+    cache = Path(tempfile.mkdtemp(prefix="codexbar-cache-"))
+    row: Dict[str, Any] = {"sizeMiB": size, "bytes": json.loads((source / "corpus-manifest.json").read_text())["bytes"],
+                           "load": os.getloadavg()[0]}
+    row["cold"], row["coldPeak"], cold = ours(home, cache)
+    row["warm"], row["warmPeak"], warm = ours(home, cache)
+    if warm != cold:
+        raise SystemExit("warm re-scan disagrees with the cold scan")
+    if binary is not None:
+        row["ccusage"], _ = ccusage(binary, home)
+        _, cc_claude = ccusage(binary, home, "claude")
+        _, cc_codex = ccusage(binary, home, "codex")
+        row["diffs"] = compare(cold, cc_claude, cc_codex)
+        row["ccusageClaudeTotals"] = cc_claude["totals"]
+        row["ccusageCodexTotals"] = cc_codex["totals"]
+    if js_binary is not None and js_binary.exists():
+        row["ccusageJs"], js_report = ccusage(js_binary, home)  # 17.x: Claude Code only
+        row["ccusageJsClaudeTotals"] = js_report.get("totals")
+    row["appended"] = append_mib(home)
+    row["append"], row["appendPeak"], _ = ours(home, cache)
+    row["oursTotals"] = {r["provider"]: r.get("totals") for r in cold}
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    return row
+
+
 def table(results: List[Dict[str, Any]]) -> str:
-    lines = ["| corpus | our cold scan | our warm re-scan | our re-scan after 1 MiB append | ccusage daily | our peak RSS (cold / warm / append) | token totals vs ccusage |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| corpus | our cold scan | our warm re-scan | our re-scan after 1 MiB append | ccusage daily (native) | ccusage daily (JS) | our peak RSS (cold / warm / append) | token totals vs ccusage |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
         cc = "%.2f s" % r["ccusage"] if "ccusage" in r else "n/a"
+        js = "%.2f s" % r["ccusageJs"] if "ccusageJs" in r else "n/a"
         same = "n/a" if "diffs" not in r else ("identical for every day and model" if not r["diffs"]
                                                 else "%d differences" % len(r["diffs"]))
-        lines.append("| %d MiB (%.0f MB) | %.2f s | %.2f s | %.2f s | %s | %.0f / %.0f / %.0f MB | %s |" % (
-            r["sizeMiB"], r["bytes"] / 1e6, r["cold"], r["warm"], r["append"], cc,
+        lines.append("| %d MiB (%.0f MB) | %.2f s | %.2f s | %.2f s | %s | %s | %.0f / %.0f / %.0f MB | %s |" % (
+            r["sizeMiB"], r["bytes"] / 1e6, r["cold"], r["warm"], r["append"], cc, js,
             r["coldPeak"] / 1e6, r["warmPeak"] / 1e6, r["appendPeak"] / 1e6, same))
     return "\n".join(lines)
 

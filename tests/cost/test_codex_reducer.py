@@ -93,3 +93,21 @@ def test_oversized_turn_context_keeps_its_model():
     prefix = b'{"timestamp":"2026-08-03T10:00:00Z","type":"turn_context","payload":{"model":"gpt-5.4","instructions":"xxxx'
     reducer.feed([OVERSIZED + prefix, _event(1, (10, 0, 1), (10, 0, 1))], load(), rows)
     assert rows[0][codex.MODEL] == "gpt-5.4"
+
+
+def test_last_usage_wins_over_divergent_totals():
+    """CodexBar's `codex daily report prefers last token usage over divergent totals`."""
+    rows = _run([_event(1, (100, 20, 10), (100, 20, 10)), _event(2, (160, 40, 16), (60, 20, 6)),
+                 _event(3, (1000, 900, 100), (40, 30, 5)), _event(4, (1050, 930, 110), (50, 30, 10))])
+    assert _sum(rows) == [250, 100, 31]
+
+
+def test_model_names_normalize_like_codexbar():
+    pricing = load()
+    assert pricing.normalize_codex("openai/gpt-5.5") == "gpt-5.5"
+    assert pricing.normalize_codex("gpt-5.6") == "gpt-5.6-sol"
+    assert pricing.normalize_codex("gpt-5-2025-08-07") == "gpt-5"
+    assert pricing.normalize_codex("deepseek/deepseek-v3") == "deepseek/deepseek-v3"
+    assert pricing.normalize_claude("us.anthropic.claude-sonnet-4-5-20250929-v1:0") == "claude-sonnet-4-5"
+    assert pricing.normalize_claude("claude-opus-4-5-20251101") == "claude-opus-4-5"
+    assert pricing.normalize_claude("claude-sonnet-4-20250514") == "claude-sonnet-4-20250514"
