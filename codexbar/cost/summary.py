@@ -122,8 +122,11 @@ def refresh_summary(env: Any, provider_id: str, budget_seconds: Optional[float] 
         return None
     try:
         report = service.build_report(env, provider_id, result, days)
+        has_logs = result.conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
     finally:
         result.close()
     summary = make_summary(report)
+    if not has_logs:
+        summary["noLogs"] = True  # never used Claude Code / Codex here: the menu shows no cost block
     _write(env.cache_dir, provider_id, summary)
     return summary

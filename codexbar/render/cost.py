@@ -74,7 +74,10 @@ def scanning_items() -> List[Item]:
 
 def swiftbar_items(summary: Mapping[str, Any], now: datetime) -> List[Item]:
     """Menu items for a stored summary: today, the window, models, chart, hint."""
-    items: List[Item] = [(0, "Cost (API-rate estimate)", {"color": MUTED, "size": 12})]
+    if summary.get("noLogs") and not summary.get("scanning"):
+        return []
+    title = "Cost (API-equivalent estimate)" if summary.get("provider") == "codex" else "Cost (API-rate estimate)"
+    items: List[Item] = [(0, title, {"color": MUTED, "size": 12})]
     if summary.get("scanning"):
         items.extend(scanning_items())
     if "today" not in summary:

@@ -111,6 +111,11 @@ def test_cost_text_and_color(logs):
                                     "Not a subscription bill or plan value · local usage × public API prices"]
 
 
+def test_no_logs_no_menu_block(home, env):
+    summary = S.refresh_summary(env(), "codex")
+    assert summary["noLogs"] is True and R.swiftbar_items(summary, NOW) == []
+
+
 def test_empty_history_reports_zero(home):
     from support.run import run_cli
 
