@@ -285,7 +285,7 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
     def args(t: Task) -> Tuple[Any, ...]:
         return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit)
 
-    if workers <= 1 or len(tasks) == 1 or total < PARALLEL_MIN_BYTES:
+    if workers <= 1 or len(tasks) == 1 or total < PARALLEL_MIN_BYTES or not _pool_safe():
         for task in tasks:
             if deadline is not None and time.monotonic() > deadline:
                 return False
@@ -318,6 +318,22 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
                 for task, result in zip(running.pop(future), future.result()):
                     finish(task, result)
     return complete
+
+
+def _pool_safe() -> bool:
+    """Can worker processes start without re-running our caller's top-level code?
+
+    Under "spawn"/"forkserver" (macOS default) each worker re-imports ``__main__``: harmless for
+    ``python -m codexbar …`` (guarded), not for a plugin script that calls ``run()`` at top level.
+    """
+    import multiprocessing
+    import sys
+
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    if method == "fork":
+        return True
+    main = sys.modules.get("__main__")
+    return main is None or getattr(main, "__spec__", None) is not None
 
 
 # -- Codex forks (§3.5) ----------------------------------------------------------------------
