@@ -148,7 +148,10 @@ def memo_get(conn: sqlite3.Connection, name: str) -> Any:
 
 
 def memo_set(conn: sqlite3.Connection, name: str, value: Any) -> None:
-    set_meta(conn, "memo:" + name, marshal.dumps((generation(conn), value)).hex())
+    try:
+        set_meta(conn, "memo:" + name, marshal.dumps((generation(conn), value)).hex())
+    except sqlite3.OperationalError:
+        pass  # another process is writing: the memo is only a shortcut
 
 
 def load_state(blob: Optional[bytes]) -> Optional[Dict[str, Any]]:
