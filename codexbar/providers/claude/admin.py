@@ -165,10 +165,14 @@ class AdminSource(Source):
     id = "api"
 
     def available(self, ctx: FetchContext) -> bool:
-        return ctx.source_mode == "api" or admin_key(ctx) is not None
+        if ctx.source_mode == "api":
+            return True  # explicit: always try, so a missing or wrong key is reported
+        key = admin_key(ctx)
+        return key is not None and key.startswith("sk-ant-admin")  # only an admin key switches modes
 
     def unavailable_reason(self, ctx: FetchContext) -> str:
-        return "no Anthropic Admin API key"
+        key = admin_key(ctx)
+        return "the configured key is not an sk-ant-admin… key" if key else "no Anthropic Admin API key"
 
     def falls_back_on(self, error: FetchError) -> bool:
         return False  # an admin key selects Admin API mode only

@@ -100,3 +100,12 @@ def test_malformed_report(server, ctx_factory):
     with pytest.raises(FetchError) as caught:
         admin.AdminSource().fetch(ctx_factory(config={"id": "claude", "apiKey": KEY}))
     assert caught.value.message == "Failed to parse Claude API usage cost_report: no data array."
+
+
+def test_only_an_admin_key_switches_to_admin_mode(ctx_factory, monkeypatch):
+    source = admin.AdminSource()
+    monkeypatch.setenv("ANTHROPIC_ADMIN_KEY", "sk-ant-api03-FAKEregular")
+    ctx = ctx_factory()
+    assert not source.available(ctx)
+    assert source.unavailable_reason(ctx) == "the configured key is not an sk-ant-admin\u2026 key"
+    assert source.available(ctx_factory(source_mode="api"))

@@ -333,3 +333,34 @@ def test_owned_token_rejected_with_401_is_refreshed_once(server, home, ctx_facto
         fixture_json("oauth/usage-basic.json"))
     assert SOURCE.fetch(ctx_factory()).usage.primary.usedPercent == 12.5
     assert [r.path for r, _ in server.log] == [USAGE, "/v1/oauth/token", USAGE]
+
+
+@pytest.mark.parametrize("name, primary, secondary, tertiary, cost", [
+    ("usage-basic.json", (12.5, 300), (30, 10080), 5, None),
+    ("usage-opus-only.json", (1, 300), (2, 10080), 33, None),
+    ("usage-no-five-hour.json", (41, 10080), (41, 10080), None, None),
+    ("usage-cents-small.json", (1, 300), None, None, (3.25, 20.5, "USD", "Monthly cap")),
+    ("usage-cents-large.json", (1, 300), None, None, (1234.56, 10000, "USD", "Monthly cap")),
+    ("usage-extra-disabled.json", (1, 300), None, None, None),
+    ("usage-enterprise-spend-limit.json", None, None, None, (7.63, 20, "EUR", "Spend limit")),
+])
+def test_recorded_usage_variants_over_http(server, ctx_factory, monkeypatch, name, primary, secondary, tertiary, cost):
+    monkeypatch.setenv("CODEXBAR_CLAUDE_OAUTH_TOKEN", TOKEN)
+    serve_usage(server, name)
+    usage = SOURCE.fetch(ctx_factory()).dump()["usage"]
+
+    def lane(window):
+        return None if window is None else (window["usedPercent"], window["windowMinutes"])
+
+    assert lane(usage["primary"]) == primary
+    assert lane(usage["secondary"]) == secondary
+    assert (usage["tertiary"] or {}).get("usedPercent") == tertiary
+    got = usage.get("providerCost")
+    assert (None if got is None else (got["used"], got["limit"], got["currencyCode"], got["period"])) == cost
+
+
+def test_empty_usage_over_http_is_a_parse_error(server, ctx_factory, monkeypatch):
+    monkeypatch.setenv("CODEXBAR_CLAUDE_OAUTH_TOKEN", TOKEN)
+    serve_usage(server, "usage-empty.json")
+    error = fetch_error(ctx_factory())
+    assert (error.kind, error.message) == ("parse", "Could not parse Claude usage: missing session data")

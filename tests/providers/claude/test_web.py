@@ -205,3 +205,14 @@ def test_plain_cli_usage_never_raises_a_keychain_prompt(server, home, ctx_factor
     assert may_prompt(ctx_factory(runtime="cli", interactive=True, source_mode="web"))
     assert may_prompt(ctx_factory(runtime="plugin", interactive=True))
     assert not may_prompt(ctx_factory(runtime="plugin", interactive=False))
+
+
+def test_organization_rules_over_http(server, ctx_factory):
+    server.expect_oneshot_request(ORGS).respond_with_json(fixture_json("web/organizations-empty.json"))
+    with pytest.raises(FetchError) as caught:
+        SOURCE.fetch(ctx_factory(config=manual_config()))
+    assert caught.value.message == "No Claude organization found for this account."
+    server.expect_oneshot_request(ORGS).respond_with_json(fixture_json("web/organizations-api-only.json"))
+    server.expect_request("/api/organizations/org-other/usage").respond_with_json(fixture_json("web/usage.json"))
+    data = SOURCE.fetch(ctx_factory(config=manual_config())).dump()
+    assert data["usage"]["accountOrganization"] == "Other Org"  # not the api-only org
