@@ -344,8 +344,7 @@ class CliSource(Source):
             raise FetchTimeout("Another Claude CLI probe is still running.",
                                hint="It will retry on the next refresh.")
         try:
-            usage, status = self._capture_with_retry(ctx, binary, folder, session_id, first, second)
-            result = panel_mod.parse_panel(usage, status)
+            result = self._probe_with_retry(ctx, binary, folder, session_id, first, second)
         except RateLimited:
             if ctx.cache is not None:
                 ctx.cache.set(RATE_GATE_KEY, now.timestamp() + RATE_GATE_SECONDS, expire=RATE_GATE_SECONDS)
@@ -356,29 +355,44 @@ class CliSource(Source):
         snapshot = panel_mod.snapshot(result, now, local_zone(ctx.env))
         return ProviderResult(provider="claude", source="claude", version=cached_version(ctx, binary), usage=snapshot)
 
-    def _capture_with_retry(self, ctx: FetchContext, binary: Path, folder: Path, session_id: str,
-                            first: float, second: float) -> Tuple[str, Optional[str]]:
-        capture = self.capture(ctx.env, binary, folder, session_id, self._budget(ctx, first))
-        if capture.timed_out or self._still_loading(capture.usage):
-            retry = self.capture(ctx.env, binary, folder, session_id, self._budget(ctx, second))
-            if retry.usage.strip():
-                capture = retry
-        if capture.timed_out and not panel_mod.has_session_value(panel_mod.no_space(panel_mod.strip_ansi(capture.usage))):
-            direct = self.direct(ctx.env, binary, folder)
-            if direct is not None:
-                return direct, capture.status
-            if not capture.usage.strip():
-                raise FetchTimeout("Claude usage probe timed out.",
-                                   hint="Run `claude` in a terminal and type /usage; the CLI may need an update or a login.")
-        return capture.usage, capture.status
-
     @staticmethod
-    def _still_loading(text: str) -> bool:
+    def _retryable(error: FetchError) -> bool:
+        """A timeout or a panel still loading earns one more attempt with the longer wait."""
+        return error.kind == "timeout" or panel_mod.STILL_LOADING in error.message
+
+    def _probe_with_retry(self, ctx: FetchContext, binary: Path, folder: Path, session_id: str,
+                          first: float, second: float) -> panel_mod.Panel:
         try:
-            panel_mod.check_usage(text)
+            return self._probe(ctx, binary, folder, session_id, self._budget(ctx, first))
         except FetchError as error:
-            return panel_mod.STILL_LOADING in error.message
-        return False
+            if not self._retryable(error):
+                raise
+        return self._probe(ctx, binary, folder, session_id, self._budget(ctx, second))
+
+    def _probe(self, ctx: FetchContext, binary: Path, folder: Path, session_id: str,
+               timeout: float) -> panel_mod.Panel:
+        """One PTY run, parsed; a timeout or a stuck panel falls back to `claude /usage` once."""
+        capture = self.capture(ctx.env, binary, folder, session_id, timeout)
+        try:
+            return panel_mod.parse_panel(capture.usage, capture.status)
+        except FetchError as parsed_error:
+            error = parsed_error
+            if capture.timed_out and "Missing Current session" in error.message:
+                # nothing usable was drawn after /usage within the wait: that is a timeout
+                error = FetchTimeout("Claude usage probe timed out.",
+                                     hint="Run `claude` in a terminal and type /usage; it may need an update or a login.")
+        lower = error.message.lower()
+        if error.kind != "timeout" and "still loading usage" not in lower and "could not load usage data" not in lower:
+            raise error
+        text = self.direct(ctx.env, binary, folder, min(max(timeout / 3.0, 6.0), 8.0))
+        if text is None:
+            raise error
+        try:
+            return panel_mod.parse_panel(text, None)
+        except FetchError as direct_error:
+            if "subscription" in direct_error.message.lower():
+                raise direct_error from None
+            raise error from None
 
     def capture(self, env: Env, binary: Path, folder: Path, session_id: str, timeout: float) -> Capture:
         """One PTY run: warm up, /usage, then /status only when the usage panel is usable."""
@@ -400,12 +414,12 @@ class CliSource(Source):
             session.close()
             clean_transcript(env, folder, session_id)
 
-    def direct(self, env: Env, binary: Path, folder: Path) -> Optional[str]:
-        """Fallback after a PTY timeout: ``claude /usage`` with stdin closed."""
+    def direct(self, env: Env, binary: Path, folder: Path, timeout: float) -> Optional[str]:
+        """Fallback after a PTY timeout: ``claude /usage`` with stdin closed (6–8 s)."""
         from codexbar.access.commands import run
 
         try:
-            done = run([str(binary), "/usage"], child_env(env, folder), timeout=self.timing.direct_timeout,
+            done = run([str(binary), "/usage"], child_env(env, folder), timeout=min(timeout, self.timing.direct_timeout),
                        cwd=str(folder), label="claude /usage")
         except (FetchError, OSError):
             return None

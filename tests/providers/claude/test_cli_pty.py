@@ -132,7 +132,8 @@ def test_still_loading_retries_then_reports(fake_claude, ctx_factory):
         source().fetch(ctx_factory())
     assert caught.value.message == "Could not parse Claude usage: Claude CLI /usage is still loading usage data."
     kinds = [e["kind"] for e in fake_claude.events()]
-    assert kinds.count("pty") == 2 and kinds.count("direct") == 1  # retry with the longer wait, then `claude /usage`
+    # each attempt tries `claude /usage` once; then one retry with the longer wait
+    assert kinds.count("pty") == 2 and kinds.count("direct") == 2
 
 
 def test_hanging_cli_falls_back_to_direct_usage(fake_claude, ctx_factory):
@@ -141,7 +142,7 @@ def test_hanging_cli_falls_back_to_direct_usage(fake_claude, ctx_factory):
     usage = fetch(ctx_factory)["usage"]
     assert usage["primary"]["usedPercent"] == 17
     kinds = [e["kind"] for e in fake_claude.events()]
-    assert kinds.count("pty") == 2 and kinds.count("direct") == 1
+    assert kinds.count("pty") == 1 and kinds.count("direct") == 1  # the direct run answered: no retry needed
     assert time.monotonic() - started < 20
 
 
@@ -209,3 +210,20 @@ def test_one_probe_at_a_time(fake_claude, ctx_factory):
     finally:
         held.release()
     assert [e for e in fake_claude.events() if e["kind"] == "pty"] == []
+
+
+def test_direct_subscription_notice_replaces_the_pty_timeout(fake_claude, ctx_factory):
+    fake_claude.use(mode="hang", panel="usage-subscription")
+    with pytest.raises(FetchError) as caught:
+        source().fetch(ctx_factory())
+    assert caught.value.message.startswith("Claude CLI /usage returned a subscription notice")
+
+
+def test_hang_with_no_usable_direct_answer_is_a_timeout(fake_claude, ctx_factory):
+    fake_claude.use(mode="hang", panel="usage-loading")
+    with pytest.raises(FetchError) as caught:
+        source().fetch(ctx_factory())
+    assert (caught.value.kind, caught.value.message) == ("timeout", "Claude usage probe timed out.")
+    assert caught.value.exit_code == 4
+    kinds = [e["kind"] for e in fake_claude.events()]
+    assert kinds.count("pty") == 2 and kinds.count("direct") == 2
