@@ -66,21 +66,21 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 
 def _summary(record: Any) -> str:
-    from codexbar.providers.claude import parse
+    from codexbar.providers.claude import parse, plans
 
-    plan = parse.oauth_plan(record.subscription_type, record.rate_limit_tier)
+    plan = plans.oauth_plan(record.subscription_type, record.rate_limit_tier)
     parts = [p for p in (plan, ("token valid until %s" % parse.reset_words(record.expires_at))
                          if record.expires_at else None) if p]
     return " (%s)" % ", ".join(parts) if parts else ""
 
 
 def _payload(record: Any, source: str, store: str, message: str) -> Dict[str, Any]:
-    from codexbar.providers.claude import parse
+    from codexbar.providers.claude import plans
     from codexbar.render.json_out import iso_z
 
     data: Dict[str, Any] = {"provider": "claude", "imported": True, "source": source, "store": store,
                             "message": message}
-    plan = parse.oauth_plan(record.subscription_type, record.rate_limit_tier)
+    plan = plans.oauth_plan(record.subscription_type, record.rate_limit_tier)
     if plan:
         data["loginMethod"] = plan
     if record.expires_at:

@@ -17,6 +17,8 @@ from codexbar.errors import FetchError, ParseError
 from codexbar.model import Identity, NamedWindow, ProviderCost, RateWindow, UsageSnapshot
 from codexbar.render.formatting import currency
 
+from .plans import oauth_plan, plan_from_words, web_plan
+
 SESSION_MINUTES = 5 * 60
 WEEKLY_MINUTES = 7 * 24 * 60
 REQUIRED_SCOPE = "user:profile"
@@ -149,74 +151,6 @@ def refreshed_record(old: OAuthRecord, body: Any, now: datetime) -> Dict[str, An
     if seconds is not None:
         record["expiresAt"] = int((now.timestamp() + seconds) * 1000)
     return record
-
-
-# -- plan labels --------------------------------------------------------------------------------
-
-_PLAN_LABELS = {"max": "Claude Max", "pro": "Claude Pro", "team": "Claude Team",
-                "enterprise": "Claude Enterprise", "ultra": "Claude Ultra"}
-_COMPACT = {"max": "Max", "pro": "Pro", "team": "Team", "enterprise": "Enterprise", "ultra": "Ultra"}
-
-
-def _words(value: Optional[str]) -> List[str]:
-    return [w for w in re.split(r"[^0-9a-z]+", (value or "").strip().lower()) if w]
-
-
-def plan_from_words(value: Optional[str]) -> Optional[str]:
-    words = _words(value)
-    for plan in ("max", "pro", "team", "enterprise", "ultra"):
-        if plan in words:
-            return plan
-    return None
-
-
-def plan_from_tier(tier: Optional[str]) -> Optional[str]:
-    lower = (tier or "").strip().lower()
-    for plan in ("max", "pro", "team", "enterprise"):
-        if plan in lower:
-            return plan
-    return None
-
-
-def branded_plan(plan: Optional[str], tier: Optional[str]) -> Optional[str]:
-    """``Claude Max 20x`` when a Max tier carries ``<n>x`` right after ``max``."""
-    if plan is None:
-        return None
-    label = _PLAN_LABELS[plan]
-    if plan == "max":
-        words = _words(tier)
-        if "max" in words:
-            index = words.index("max")
-            if index + 1 < len(words) and re.fullmatch(r"\d+x", words[index + 1]):
-                label += " " + words[index + 1]
-    return label
-
-
-def oauth_plan(subscription_type: Optional[str], tier: Optional[str]) -> Optional[str]:
-    return branded_plan(plan_from_words(subscription_type) or plan_from_tier(tier), tier)
-
-
-def web_plan(tier: Optional[str], billing_type: Optional[str], seat_tier: Optional[str]) -> Optional[str]:
-    plan = plan_from_tier(tier)
-    if plan is None and "stripe" in (billing_type or "").lower() and "claude" in (tier or "").lower():
-        plan = "pro"
-    if plan is not None and plan != "team":
-        return branded_plan(plan, tier)
-    seat = (seat_tier or "").strip().lower()
-    if seat == "team_standard":
-        return "Claude Team Standard"
-    if seat == "team_tier_1":
-        return "Claude Team Premium"
-    return branded_plan(plan, tier)
-
-
-def cli_plan(login_method: Optional[str]) -> Optional[str]:
-    """``Claude Max Account`` → ``Max`` (compact); unknown text kept as is."""
-    value = (login_method or "").strip()
-    if not value:
-        return None
-    plan = plan_from_words(value)
-    return _COMPACT[plan] if plan else value
 
 
 # -- usage windows ------------------------------------------------------------------------------

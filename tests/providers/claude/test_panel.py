@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from codexbar.errors import FetchError
-from codexbar.providers.claude import panel
+from codexbar.providers.claude import panel, resets
 
 from .conftest import fixture_text
 
@@ -60,7 +60,7 @@ def test_compact_capture_still_parses():
     result = parsed("usage-compact.txt", None)
     assert (result.session_left, result.weekly_left, result.model_left) == (94, 96, 99)
     assert result.weekly_reset == "ResetsAug7at1:29pm(Asia/Calcutta)"
-    when = panel.parse_reset(result.weekly_reset, NOW, timezone.utc, 7 * 86400)
+    when = resets.parse_reset(result.weekly_reset, NOW, timezone.utc, 7 * 86400)
     assert when == datetime(2026, 8, 7, 7, 59, tzinfo=timezone.utc)
 
 
@@ -144,7 +144,7 @@ def test_org_equal_to_email_is_dropped():
     ("", 300, None),
 ])
 def test_reset_text_to_instant(text, window, expected):
-    assert panel.parse_reset(text, NOW, timezone.utc, window * 60.0) == expected
+    assert resets.parse_reset(text, NOW, timezone.utc, window * 60.0) == expected
 
 
 def test_edit_distance_tolerates_garbled_all_models_only():

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from codexbar.errors import FetchError, ParseError
-from codexbar.providers.claude import parse
+from codexbar.providers.claude import parse, plans
 
 from .conftest import fixture_json
 
@@ -33,7 +33,7 @@ def test_credentials_expiry_is_milliseconds_and_fields_are_read():
     assert rec.expires_at == datetime(2026, 8, 12, 10, 0, tzinfo=timezone.utc)
     assert rec.scopes == ["user:inference", "user:profile", "user:sessions:claude_code"]
     assert not rec.is_expired(NOW)
-    assert parse.oauth_plan(rec.subscription_type, rec.rate_limit_tier) == "Claude Max 20x"
+    assert plans.oauth_plan(rec.subscription_type, rec.rate_limit_tier) == "Claude Max 20x"
 
 
 def test_missing_expiry_counts_as_expired():
@@ -80,7 +80,7 @@ def test_scope_check_names_the_scopes_it_found():
     ("ultra", None, "Claude Ultra"),
 ])
 def test_oauth_plan_labels(subscription, tier, label):
-    assert parse.oauth_plan(subscription, tier) == label
+    assert plans.oauth_plan(subscription, tier) == label
 
 
 @pytest.mark.parametrize("tier, billing, seat, label", [
@@ -92,12 +92,12 @@ def test_oauth_plan_labels(subscription, tier, label):
     ("default_claude_ai", "invoice", None, None),
 ])
 def test_web_plan_labels(tier, billing, seat, label):
-    assert parse.web_plan(tier, billing, seat) == label
+    assert plans.web_plan(tier, billing, seat) == label
 
 
 def test_cli_login_method_is_compacted():
-    assert parse.cli_plan("Claude Max Account") == "Max"
-    assert parse.cli_plan("Something New") == "Something New"
+    assert plans.cli_plan("Claude Max Account") == "Max"
+    assert plans.cli_plan("Something New") == "Something New"
 
 
 # -- OAuth usage --------------------------------------------------------------------------------
