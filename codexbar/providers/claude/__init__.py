@@ -18,6 +18,8 @@ DESCRIPTOR = Descriptor(
     status_url="https://status.claude.com/",
     status_api="https://status.claude.com",
     actions=(("Usage on claude.ai", "https://claude.ai/settings/usage"),),
+    # the explicit user action that reads Claude Code's Keychain item (never a scheduled run)
+    commands=(("Import Claude credentials", ("login", "claude")),),
     missing_hint="Sign in with `claude login` (Claude Code), or set a claude.ai cookieHeader for claude "
                  "in ~/.config/codexbar/config.json.",
     detect_env=("CODEXBAR_CLAUDE_OAUTH_TOKEN", "ANTHROPIC_ADMIN_KEY"),

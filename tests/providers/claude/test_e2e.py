@@ -59,6 +59,8 @@ def test_plugin_menu_shows_three_lanes_extra_windows_and_spend(signed_in):
     assert ("Refresh | bash=%s param1=-m param2=codexbar param3=refresh param4=claude param5=--interactive "
             "terminal=false refresh=true" % PYTHON) in lines
     assert "Open status page | href=https://status.claude.com/" in lines
+    assert ("Import Claude credentials | bash=%s param1=-m param2=codexbar param3=login param4=claude "
+            "terminal=false refresh=true" % PYTHON) in lines
     assert TOKEN not in result.stdout
     assert signed_in.read_bytes() == before  # Claude Code's file is never rewritten
     checked = lint(result.stdout)
