@@ -331,7 +331,8 @@ class CliSource(Source):
         now = ctx.now
         blocked = ctx.cache.get(RATE_GATE_KEY) if ctx.cache is not None else None
         if isinstance(blocked, (int, float)) and blocked > now.timestamp():
-            raise RateLimited(panel_mod.RATE_LIMITED, hint="The CLI source waits 5 minutes after Claude rate limits it.",
+            raise RateLimited(panel_mod.PARSE_PREFIX + panel_mod.RATE_LIMITED,
+                              hint="The CLI source waits 5 minutes after Claude rate limits it.",
                               retry_after=blocked - now.timestamp())
         binary = resolve_binary(ctx.env)
         if binary is None:

@@ -138,19 +138,26 @@ def usage_error(clean: str) -> Optional[str]:
     return None
 
 
+PARSE_PREFIX = "Could not parse Claude usage: "
+
+
 def classify(message: str) -> FetchError:
-    """Turn a CLI failure message into the right error kind."""
+    """Turn a CLI failure message into the right error kind.
+
+    Like CodexBar, everything but an authentication failure is reported as a parse failure of
+    the /usage panel, so its text carries the "Could not parse Claude usage: " prefix.
+    """
     lower = message.lower()
-    if message == RATE_LIMITED:
-        return RateLimited(message, hint="The CLI source waits 5 minutes before asking again.")
-    if message == SUBSCRIPTION_NOTICE:
-        return FetchError(message, kind="unavailable",
-                          hint="Claude did not report subscription limits for this login.")
     if any(marker in lower for marker in _AUTH_MARKERS):
         return AuthExpired(message, hint="Run `claude login` in a terminal, then refresh.")
+    text = PARSE_PREFIX + message
+    if message == RATE_LIMITED:
+        return RateLimited(text, hint="The CLI source waits 5 minutes before asking again.")
+    if message == SUBSCRIPTION_NOTICE:
+        return FetchError(text, kind="unavailable", hint="Claude did not report subscription limits for this login.")
     if "trust prompt" in lower:
-        return FetchError(message, kind="unavailable", hint="Open `claude` once in that folder and accept the prompt.")
-    return ParseError(message, hint="Run `claude` and type /usage to see what it shows.")
+        return FetchError(text, kind="unavailable", hint="Open `claude` once in that folder and accept the prompt.")
+    return ParseError(text, hint="Run `claude` and type /usage to see what it shows.")
 
 
 # -- panel search -------------------------------------------------------------------------------
@@ -380,7 +387,7 @@ def check_usage(raw: str) -> None:
     if message:
         raise classify(message)
     if _still_loading(latest_panel(clean) or clean):
-        raise ParseError("Could not parse Claude usage: " + STILL_LOADING,
+        raise ParseError(PARSE_PREFIX + STILL_LOADING,
                          hint="The CLI source retries once with a longer wait.")
 
 
@@ -428,7 +435,7 @@ def parse_panel(raw: str, status: Optional[str] = None) -> Panel:
         session = ordered[0] if ordered else None
     email, org, login = identity(clean, status_clean)
     if session is None:
-        raise ParseError("Could not parse Claude usage: Missing Current session.",
+        raise ParseError(PARSE_PREFIX + "Missing Current session.",
                          hint="Run `claude` and type /usage to see what it shows.")
     return Panel(
         session_left=session, weekly_left=weekly, model_left=model,

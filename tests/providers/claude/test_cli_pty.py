@@ -103,8 +103,8 @@ def test_early_exit_parses_what_was_captured(fake_claude, ctx_factory):
 
 @pytest.mark.parametrize("panel, kind, start", [
     ("usage-token-expired", "auth_expired", "OAuth token has expired."),
-    ("usage-subscription", "unavailable", "Claude CLI /usage returned a subscription notice"),
-    ("usage-trust-prompt", "unavailable", "Claude CLI is waiting for a folder trust prompt"),
+    ("usage-subscription", "unavailable", "Could not parse Claude usage: Claude CLI /usage returned a subscription notice"),
+    ("usage-trust-prompt", "unavailable", "Could not parse Claude usage: Claude CLI is waiting for a folder trust prompt"),
 ])
 def test_cli_errors_through_the_pty(fake_claude, ctx_factory, panel, kind, start):
     fake_claude.use(panel=panel)
@@ -122,7 +122,8 @@ def test_rate_limited_output_starts_a_five_minute_gate(fake_claude, ctx_factory)
     runs = len([e for e in fake_claude.events() if e["kind"] == "pty"])
     with pytest.raises(FetchError) as again:
         source().fetch(ctx_factory())
-    assert again.value.message == "Claude CLI usage endpoint is rate limited right now. Please try again later."
+    assert again.value.message == ("Could not parse Claude usage: Claude CLI usage endpoint is rate limited right now. "
+                                   "Please try again later.")
     assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == runs  # no new process
 
 
@@ -216,7 +217,7 @@ def test_direct_subscription_notice_replaces_the_pty_timeout(fake_claude, ctx_fa
     fake_claude.use(mode="hang", panel="usage-subscription")
     with pytest.raises(FetchError) as caught:
         source().fetch(ctx_factory())
-    assert caught.value.message.startswith("Claude CLI /usage returned a subscription notice")
+    assert caught.value.message.startswith("Could not parse Claude usage: Claude CLI /usage returned a subscription")
 
 
 def test_hang_with_no_usable_direct_answer_is_a_timeout(fake_claude, ctx_factory):

@@ -83,9 +83,9 @@ def test_scoped_weekly_panels_and_garbled_all_models_duplicate():
      "OAuth token has expired. Please obtain a new token or refresh your existing token. (token_expired). "
      "Run `claude login` to refresh."),
     ("usage-rate-limited.txt", "rate_limited",
-     "Claude CLI usage endpoint is rate limited right now. Please try again later."),
+     "Could not parse Claude usage: Claude CLI usage endpoint is rate limited right now. Please try again later."),
     ("usage-subscription.txt", "unavailable",
-     "Claude CLI /usage returned a subscription notice without session quota data. "
+     "Could not parse Claude usage: Claude CLI /usage returned a subscription notice without session quota data. "
      "Local cost and token history remain available."),
 ])
 def test_cli_errors(name, kind, message):
