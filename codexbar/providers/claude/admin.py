@@ -165,17 +165,17 @@ class AdminSource(Source):
     id = "api"
 
     def available(self, ctx: FetchContext) -> bool:
-        if ctx.source_mode == "api":
-            return True  # explicit: always try, so a missing or wrong key is reported
-        key = admin_key(ctx)
-        return key is not None and key.startswith("sk-ant-admin")  # only an admin key switches modes
+        # CodexBar: any key in the admin settings selects Admin API mode (validate warns on a
+        # key without the sk-ant-admin prefix); explicit --source api always tries.
+        return ctx.source_mode == "api" or admin_key(ctx) is not None
 
     def unavailable_reason(self, ctx: FetchContext) -> str:
-        key = admin_key(ctx)
-        return "the configured key is not an sk-ant-admin… key" if key else "no Anthropic Admin API key"
+        return "no Anthropic Admin API key"
 
     def falls_back_on(self, error: FetchError) -> bool:
-        return False  # an admin key selects Admin API mode only
+        # Only the menu bar's auto mode moves on to OAuth/CLI/web after an Admin API failure, and
+        # never when the admin key is the selected token account (CodexBar's rule).
+        return bool(getattr(error, "claude_admin_fallback", False))
 
     def _get(self, ctx: FetchContext, url: str, endpoint: str, group: str, key: str) -> Any:
         start, end = date_range(ctx.now)
@@ -194,10 +194,15 @@ class AdminSource(Source):
         return ctx.http.decode_json(response, label="Claude Admin API %s" % endpoint)
 
     def fetch(self, ctx: FetchContext) -> ProviderResult:
-        key = admin_key(ctx)
-        if not key:
-            raise MissingCredential(MISSING, hint=HINT)
-        costs = self._get(ctx, COST_URL, "cost_report", "description", key)
-        _buckets(costs, "cost_report")  # a malformed cost report fails before the second request
-        messages = self._get(ctx, MESSAGES_URL, "messages", "model", key)
-        return ProviderResult(provider="claude", source="admin-api", usage=report(costs, messages, ctx.now))
+        try:
+            key = admin_key(ctx)
+            if not key:
+                raise MissingCredential(MISSING, hint=HINT)
+            costs = self._get(ctx, COST_URL, "cost_report", "description", key)
+            _buckets(costs, "cost_report")  # a malformed cost report fails before the second request
+            messages = self._get(ctx, MESSAGES_URL, "messages", "model", key)
+            return ProviderResult(provider="claude", source="admin-api", usage=report(costs, messages, ctx.now))
+        except FetchError as error:
+            error.claude_admin_fallback = (ctx.runtime == "plugin" and ctx.source_mode in (None, "auto")  # type: ignore[attr-defined]
+                                           and account_kind(ctx.account) != "api")
+            raise

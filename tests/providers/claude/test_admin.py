@@ -76,7 +76,7 @@ def test_config_api_key_and_errors(server, ctx_factory):
     with pytest.raises(FetchError) as caught:
         source.fetch(ctx)
     assert (caught.value.kind, caught.value.message) == ("auth_expired", "Claude API usage cost_report error: HTTP 401")
-    assert not source.falls_back_on(caught.value)
+    assert source.falls_back_on(caught.value)  # menu-bar auto mode may try OAuth/CLI/web next
 
 
 def test_server_error_on_messages(server, ctx_factory):
@@ -102,10 +102,12 @@ def test_malformed_report(server, ctx_factory):
     assert caught.value.message == "Failed to parse Claude API usage cost_report: no data array."
 
 
-def test_only_an_admin_key_switches_to_admin_mode(ctx_factory, monkeypatch):
+def test_admin_failure_falls_back_only_in_the_menu_bar(server, ctx_factory):
+    server.expect_request("/v1/organizations/cost_report").respond_with_data("down", status=503)
     source = admin.AdminSource()
-    monkeypatch.setenv("ANTHROPIC_ADMIN_KEY", "sk-ant-api03-FAKEregular")
-    ctx = ctx_factory()
-    assert not source.available(ctx)
-    assert source.unavailable_reason(ctx) == "the configured key is not an sk-ant-admin\u2026 key"
-    assert source.available(ctx_factory(source_mode="api"))
+    for runtime, account, expected in (("plugin", None, True), ("cli", None, False),
+                                       ("plugin", {"label": "org", "token": KEY}, False)):
+        ctx = ctx_factory(runtime=runtime, account=account, config={"id": "claude", "apiKey": KEY})
+        with pytest.raises(FetchError) as caught:
+            source.fetch(ctx)
+        assert source.falls_back_on(caught.value) is expected
