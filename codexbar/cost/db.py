@@ -246,9 +246,11 @@ def rebuild_counts(conn: sqlite3.Connection, family: str) -> None:
     """Bulk: recompute every winner and the whole agg table (cold scans, big changes)."""
     conn.execute("UPDATE rows SET counted = 0 WHERE counted = 1")
     conn.execute("UPDATE rows SET counted = 1 WHERE key IS NULL")
+    # per key the row with the smallest (rank, path): rank is one digit, so "rank␟path" sorts
+    # the same way; SQLite returns the bare column ``id`` from the row holding the MIN()
     conn.execute("""UPDATE rows SET counted = 1 WHERE id IN (
-        SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY key ORDER BY rank, path) AS rn
-                        FROM rows WHERE key IS NOT NULL) WHERE rn = 1)""")
+        SELECT id FROM (SELECT id, MIN(rank || char(31) || path) FROM rows
+                        WHERE key IS NOT NULL GROUP BY key))""")
     conn.execute("DELETE FROM agg")
     provider = "'codex'" if family == "codex" else "CASE WHEN r.vertex THEN 'vertexai' ELSE 'claude' END"
     conn.execute("""INSERT INTO agg SELECT %s, r.day, r.model, SUM(r.a), SUM(r.b), SUM(r.c), SUM(r.d),

@@ -1,7 +1,8 @@
-"""Scanned rows → CodexBar's cost report (cost-usage.md §2.4–2.5, §3.4–3.6, §4 and §8).
+"""Day aggregates → CodexBar's cost report (cost-usage.md §2.5, §3.5–3.6, §4 and §8).
 
-Pure: takes cache data (rows per file), a window and ``now``; returns plain dicts shaped like
-``codexbar cost --format json`` elements. Costs are summed in nano-dollars and converted once.
+The ``days_for``/``codex_*`` readers query the scan database (counted rows, already
+de-duplicated); everything else is pure: aggregates + window in, plain dicts shaped like
+``codexbar cost --format json`` elements out. Costs are summed in nano-dollars and converted once.
 """
 
 from __future__ import annotations
@@ -9,16 +10,11 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-
 NANO = 1e9
 UNKNOWN_PROJECT = "Unknown project"
 
 # aggregate slots per (day, model)
 A_IN, A_READ, A_CREATE, A_OUT, A_REASON, A_COST, A_UNPRICED, A_ROWS, A_RETAINED = range(9)
-
-
-def _agg() -> List[int]:
-    return [0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 Days = Dict[str, Dict[str, List[int]]]
