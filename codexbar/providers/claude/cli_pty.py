@@ -24,6 +24,8 @@ from .paths import claude_root, local_zone, probe_dir
 
 RATE_GATE_KEY = "claude/cli-rate-limited-until"
 RATE_GATE_SECONDS = 300.0
+LAST_RESULT_KEY = "claude/cli-last-result"
+BACKGROUND_SPAWN_FLOOR = 15 * 60.0  # scheduled runs reuse a CLI result this recent instead of respawning
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[1;1R"
 PROMPTS = (("Do you trust the files in this folder?", b"y\r"), ("Quick safety check:", b"\r"),
@@ -316,7 +318,8 @@ class CliSource(Source):
         return self._check(ctx)[1] or "not configured"
 
     def falls_back_on(self, error: FetchError) -> bool:
-        return True
+        # a subscription notice is the answer for this login, not a failure another source can fix
+        return panel_mod.SUBSCRIPTION_NOTICE not in error.message
 
     # -- fetch ------------------------------------------------------------------------------
     def timeouts(self, ctx: FetchContext) -> Tuple[float, float]:
@@ -337,6 +340,9 @@ class CliSource(Source):
         binary = resolve_binary(ctx.env)
         if binary is None:
             raise BinaryNotFound(NOT_INSTALLED, hint="Install Claude Code, or set CLAUDE_CLI_PATH to the `claude` binary.")
+        recent = self._recent_result(ctx)
+        if recent is not None:
+            return recent
         folder, session_id = prepare_probe_dir(ctx.env)
         first, second = self.timeouts(ctx)
         # one probe at a time across processes: they share the probe dir and the session id
@@ -354,7 +360,28 @@ class CliSource(Source):
             if lock is not None:
                 lock.release()
         snapshot = panel_mod.snapshot(result, now, local_zone(ctx.env))
-        return ProviderResult(provider="claude", source="claude", version=cached_version(ctx, binary), usage=snapshot)
+        outcome = ProviderResult(provider="claude", source="claude", version=cached_version(ctx, binary), usage=snapshot)
+        if ctx.cache is not None:
+            ctx.cache.set(LAST_RESULT_KEY, {"at": now.timestamp(), "result": outcome.dump()},
+                          expire=BACKGROUND_SPAWN_FLOOR)
+        return outcome
+
+    @staticmethod
+    def _recent_result(ctx: FetchContext) -> Optional[ProviderResult]:
+        """A scheduled menu refresh reuses a CLI result from the last 15 minutes (CodexBar's spawn
+        floor): launching `claude` every 5 minutes costs seconds of CPU. A click always re-runs it."""
+        if ctx.runtime != "plugin" or ctx.interactive or ctx.cache is None:
+            return None
+        entry = ctx.cache.get(LAST_RESULT_KEY)
+        if not isinstance(entry, dict) or not isinstance(entry.get("at"), (int, float)):
+            return None
+        age = ctx.now.timestamp() - entry["at"]
+        if not 0 <= age < BACKGROUND_SPAWN_FLOOR:
+            return None
+        try:
+            return ProviderResult.model_validate(entry["result"])
+        except Exception:  # noqa: BLE001 - an unreadable cache entry just means "run the CLI"
+            return None
 
     @staticmethod
     def _retryable(error: FetchError) -> bool:

@@ -54,8 +54,8 @@ def test_recorded_panel_through_a_real_pty(fake_claude, ctx_factory, monkeypatch
 
 
 def test_session_id_is_persisted_between_runs(fake_claude, ctx_factory):
-    fetch(ctx_factory)
-    fetch(ctx_factory)
+    fetch(ctx_factory, runtime="cli")
+    fetch(ctx_factory, runtime="cli")
     ids = [e["argv"][4] for e in fake_claude.events() if e["kind"] == "pty"]
     assert len(ids) == 2 and ids[0] == ids[1]
 
@@ -228,3 +228,26 @@ def test_hang_with_no_usable_direct_answer_is_a_timeout(fake_claude, ctx_factory
     assert caught.value.exit_code == 4
     kinds = [e["kind"] for e in fake_claude.events()]
     assert kinds.count("pty") == 2 and kinds.count("direct") == 2
+
+
+def test_scheduled_runs_reuse_a_recent_cli_result(fake_claude, ctx_factory, monkeypatch):
+    first = source().fetch(ctx_factory(runtime="plugin")).dump()
+    again = source().fetch(ctx_factory(runtime="plugin")).dump()
+    assert again == first
+    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 1  # no second `claude` process
+    # a click (interactive) or the CLI always runs it again
+    source().fetch(ctx_factory(runtime="plugin", interactive=True))
+    source().fetch(ctx_factory(runtime="cli"))
+    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 3
+    # 15 minutes later a scheduled run spawns it again
+    monkeypatch.setenv("CODEXBAR_NOW", "2026-08-03T12:16:00Z")
+    source().fetch(ctx_factory(runtime="plugin"))
+    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 4
+
+
+def test_subscription_notice_does_not_fall_back():
+    from codexbar.providers.claude import panel
+
+    cli = source()
+    assert not cli.falls_back_on(panel.classify(panel.SUBSCRIPTION_NOTICE))
+    assert cli.falls_back_on(panel.classify(panel.RATE_LIMITED))
