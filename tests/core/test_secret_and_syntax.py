@@ -24,3 +24,11 @@ def test_package_is_python_39_compatible():
                            "--eval-annotations", "--exclude", "importlib.metadata",
                            str(ROOT / "codexbar"), str(ROOT / "plugins")], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_keyring_errors_mean_no_stored_secret(monkeypatch):
+    from codexbar.access import keyring_store
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "no.such.backend.Keyring")
+    assert keyring_store.get("claude-oauth") is None
+    assert keyring_store.set("claude-oauth", "value") is False
