@@ -73,9 +73,16 @@ class Pricing:
         self.codex = {k: ModelPrice(v) for k, v in raw.get("codex", {}).items()}
         self.claude = {k: ModelPrice(v) for k, v in raw.get("claude", {}).items()}
         self.codex_aliases: Dict[str, str] = dict(raw.get("codexAliases", {}))
+        self._names: Dict[str, str] = {}  # raw Claude model → normalized (few distinct names)
 
     # -- model names ------------------------------------------------------------------------
     def normalize_claude(self, model: str) -> str:
+        cached = self._names.get(model)
+        if cached is None:
+            cached = self._names[model] = self._normalize_claude(model)
+        return cached
+
+    def _normalize_claude(self, model: str) -> str:
         name = model.strip()
         if name.startswith("anthropic."):
             name = name[len("anthropic."):]

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from codexbar.cost import claude, codex, db, discover
 from codexbar.cost.lines import iter_blocks
 from codexbar.cost.pricing import load as load_pricing
-from codexbar.cost.timeutil import zone_id
+from codexbar.cost.timeutil import sync_zone
 
 FINGERPRINT = 64
 PARALLEL_MIN_BYTES = 8 << 20
@@ -121,7 +121,7 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
     result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
     """
     pricing = load_pricing()
-    conn = db.connect(env.cache_dir, family, zone_id())
+    conn = db.connect(env.cache_dir, family, sync_zone())
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     found = discover.jsonl_files(roots_for(env, family))
     known = db.known_files(conn)

@@ -39,7 +39,7 @@ def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
     from codexbar.render.json_out import iso_z
 
     now = env.now()
-    since, until = window(now, days)
+    since, until = window(now, days)  # local calendar days (the scan synced the zone)
     conn = result.conn
     projects = None
     sessions = None

@@ -15,12 +15,28 @@ _FRACTION = re.compile(r"\.(\d+)")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _BUCKET_MS = 900_000
 _DAY_CACHE: Dict[int, str] = {}
+_MINUTE_CACHE: Dict[str, Optional[int]] = {}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def parse_ms(text: object) -> Optional[int]:
     """Epoch ms of an ISO-8601 instant (``Z``/``±HH:MM``/``±HHMM``, any fraction), else None."""
     if not isinstance(text, str) or len(text) < 19 or text[10] not in "Tt ":
         return None
+    if len(text) == 24 and text[23] == "Z" and text[19] == "." and text[16] == ":":
+        # the shape both agents write ("2025-12-20T12:00:01.250Z"): memoise the minute
+        minute = _MINUTE_CACHE.get(text[:16])
+        if minute is None and text[:16] not in _MINUTE_CACHE:
+            minute = _MINUTE_CACHE[text[:16]] = _parse_slow(text[:16] + ":00Z")
+        sec, frac = text[17:19], text[20:23]
+        if minute is not None and (sec + frac).isascii() and sec.isdigit() and frac.isdigit() and sec < "60":
+            if len(_MINUTE_CACHE) > 100_000:
+                _MINUTE_CACHE.clear()
+            return minute + int(sec) * 1000 + int(frac)
+    return _parse_slow(text)
+
+
+def _parse_slow(text: str) -> Optional[int]:
     raw = text.strip()
     if raw[-1] in "Zz":
         raw = raw[:-1] + "+00:00"
@@ -34,7 +50,8 @@ def parse_ms(text: object) -> Optional[int]:
         return None
     if value.tzinfo is None:
         return None
-    return int(value.timestamp() * 1000)
+    delta = value - _EPOCH  # exact (float timestamps can land a millisecond short)
+    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
 
 
 def day_key(ms: int) -> str:
@@ -46,6 +63,21 @@ def day_key(ms: int) -> str:
             _DAY_CACHE.clear()
         _DAY_CACHE[bucket] = key
     return key
+
+
+def sync_zone() -> str:
+    """Re-read ``TZ`` (the process may have been told another zone) and return ``zone_id``."""
+    global _ZONE
+    if hasattr(time, "tzset"):
+        time.tzset()
+    zone = zone_id()
+    if zone != _ZONE:
+        _DAY_CACHE.clear()
+        _ZONE = zone
+    return zone
+
+
+_ZONE = ""
 
 
 def zone_id() -> str:
