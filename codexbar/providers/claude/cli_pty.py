@@ -173,6 +173,11 @@ class PtySession:
 
         argv = [str(self.binary), "--allowed-tools", "", "--strict-mcp-config", "--session-id", self.session_id]
         self.child = spawn_pty(argv, child_env(self.env, self.folder), cwd=str(self.folder), rows=50, cols=160)
+        # close() runs after kill_tree: no need for pexpect's default pauses
+        for holder in (self.child, getattr(self.child, "ptyproc", None)):
+            if holder is not None:
+                holder.delayafterclose = 0.0
+                holder.delayafterterminate = 0.0
         self.started = time.monotonic()
 
     def close(self) -> None:

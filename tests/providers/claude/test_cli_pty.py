@@ -12,13 +12,13 @@ from codexbar.errors import FetchError
 from codexbar.providers.claude.cli_pty import CliSource, Timing
 
 # Same code path as production, shorter waits so the suite stays fast.
-FAST = Timing(startup_wait=0.3, enter_every=0.8, usage_settle=0.3, status_timeout=4.0, status_idle=0.4,
+FAST = Timing(startup_wait=0.25, enter_every=0.5, usage_settle=0.2, status_timeout=4.0, status_idle=0.3,
               direct_timeout=3.0, auth_timeout=3.0)
 
 
 class QuickCli(CliSource):
     def timeouts(self, ctx):
-        return (2.0, 2.5)
+        return (1.2, 1.5)
 
 
 def source() -> CliSource:
@@ -235,14 +235,13 @@ def test_scheduled_runs_reuse_a_recent_cli_result(fake_claude, ctx_factory, monk
     again = source().fetch(ctx_factory(runtime="plugin")).dump()
     assert again == first
     assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 1  # no second `claude` process
-    # a click (interactive) or the CLI always runs it again
+    # a click (interactive) always runs it again
     source().fetch(ctx_factory(runtime="plugin", interactive=True))
-    source().fetch(ctx_factory(runtime="cli"))
-    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 3
+    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 2
     # 15 minutes later a scheduled run spawns it again
     monkeypatch.setenv("CODEXBAR_NOW", "2026-08-03T12:16:00Z")
     source().fetch(ctx_factory(runtime="plugin"))
-    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 4
+    assert len([e for e in fake_claude.events() if e["kind"] == "pty"]) == 3
 
 
 def test_subscription_notice_does_not_fall_back():
