@@ -171,3 +171,29 @@ def test_both_providers_and_unsupported(logs):
     assert "Skipping providers without local cost usage: zai" in result.stderr
     only = run_cli(["cost", "--provider", "zai"])
     assert only.returncode == 1 and "Error: cost is only supported for Claude, Codex." in only.stderr
+
+
+def test_codex_group_by_session_text(logs):
+    import os
+
+    stamp = 1785754800  # 2026-08-03T11:00:00Z: every session last active at the same minute
+    for path in (logs / ".codex").rglob("*.jsonl"):
+        os.utime(path, (stamp, stamp))
+    result = run_cli(["cost", "--provider", "codex", "--group-by", "session"])
+    assert result.stdout.splitlines() == [
+        "Codex API-equivalent estimate (not billed)",
+        "Conversations (Last 30 days):",
+        "Session parent-1: $0.00 · 33 tokens · 3 requests",
+        "gpt-5 · Aug 3, 11:00",
+        "Session nomodel-1: — · 1.1K tokens · 1 requests",
+        "Unknown model · Aug 3, 11:00",
+        "Session inter-1: $0.03 · 102K tokens · 3 requests",
+        "gpt-5-mini · Aug 3, 11:00",
+        "Session child-1: $0.00 · 9 tokens · 1 requests",
+        "gpt-5 · Aug 3, 11:00",
+        "Session 0199...00000001: $1.53 · 321K tokens · 3 requests",
+        "gpt-5.4 +1 model · Aug 3, 11:00",
+        "Not a subscription bill or plan value · local usage × public API prices",
+    ]
+    assert "Skipping session grouping for providers without Codex session data: Claude" in run_cli(
+        ["cost", "--provider", "both", "--group-by", "session"]).stderr
