@@ -1,4 +1,5 @@
-"""The cost scan cache: one SQLite database per log family in ``<cache>/cost/`` (0600 in 0700).
+"""The cost scan cache: one SQLite database per log family and set of log roots in
+``<cache>/cost/`` (``claude-<roots hash>.sqlite``, 0600 in a 0700 folder).
 
 Tables
   files  one row per log file we know: identity (device, inode, size, mtime ns), bytes parsed so
@@ -52,8 +53,8 @@ def cost_dir(cache_dir: Path) -> Path:
     return cache_dir / "cost"
 
 
-def db_path(cache_dir: Path, family: str) -> Path:
-    return cost_dir(cache_dir) / (family + ".sqlite")
+def db_path(cache_dir: Path, name: str) -> Path:
+    return cost_dir(cache_dir) / (name + ".sqlite")
 
 
 def _private(path: Path) -> None:
@@ -66,12 +67,12 @@ def _private(path: Path) -> None:
             pass
 
 
-def connect(cache_dir: Path, family: str, zone: str) -> sqlite3.Connection:
-    """Open (creating or rebuilding when the schema or the time zone changed) the family's DB."""
+def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
+    """Open (creating or rebuilding when the schema or the time zone changed) a scan database."""
     from codexbar.access.files import ensure_private_dir
 
     ensure_private_dir(cost_dir(cache_dir))
-    path = db_path(cache_dir, family)
+    path = db_path(cache_dir, name)
     for attempt in (0, 1):
         try:
             conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)

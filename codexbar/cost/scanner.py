@@ -113,6 +113,20 @@ def roots_for(env: Any, family: str) -> List[Any]:
     return discover.claude_roots(env) if family == "claude" else discover.codex_roots(env)
 
 
+def store_name(env: Any, family: str) -> str:
+    """One database per family *and* set of log roots: pointing CLAUDE_CONFIG_DIR or CODEX_HOME
+    elsewhere must not make the other folder's files look deleted (retained), and switching back
+    finds its history again."""
+    import hashlib
+
+    roots = "\n".join(os.path.realpath(str(r)) for r in roots_for(env, family))
+    return "%s-%s" % (family, hashlib.sha256(roots.encode("utf-8", "surrogateescape")).hexdigest()[:12])
+
+
+def db_file(env: Any, family: str) -> Any:
+    return db.db_path(env.cache_dir, store_name(env, family))
+
+
 def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: Optional[Progress] = None,
          workers: Optional[int] = None, task_limit: int = -1, now_ms: Optional[int] = None) -> ScanResult:
     """Bring ``<cache>/cost/<family>.sqlite`` up to date with the logs on disk.
@@ -121,7 +135,7 @@ def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: O
     result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
     """
     pricing = load_pricing()
-    conn = db.connect(env.cache_dir, family, sync_zone())
+    conn = db.connect(env.cache_dir, store_name(env, family), sync_zone())
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     found = discover.jsonl_files(roots_for(env, family))
     known = db.known_files(conn)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite3
 
-from codexbar.cost import db, service
+from codexbar.cost import db, scanner, service
 
 S1 = ".claude/projects/-Users-me-proj/s1.jsonl"
 S2 = ".claude/projects/-Users-me-proj/s2.jsonl"
@@ -47,7 +47,7 @@ def test_partially_written_last_line_counts_once_completed(logs, env):
 
 
 def _query(env, family, sql, *params):
-    conn = sqlite3.connect(str(db.db_path(env.cache_dir, family)))
+    conn = sqlite3.connect(str(scanner.db_file(env, family)))
     try:
         return conn.execute(sql, params).fetchall()
     finally:
@@ -141,7 +141,7 @@ def test_new_day_moves_today_and_window(logs, env, monkeypatch):
 
 def test_price_table_change_reprices_without_reparsing(logs, env):
     service.cost_report(env(), "claude")
-    conn = sqlite3.connect(str(db.db_path(env().cache_dir, "claude")))
+    conn = sqlite3.connect(str(scanner.db_file(env(), "claude")))
     with conn:
         conn.execute("UPDATE meta SET v = 'old-table' WHERE k = 'pricing'")
         conn.execute("UPDATE rows SET cost = 1 WHERE cost IS NOT NULL")  # stale costs
@@ -153,7 +153,7 @@ def test_price_table_change_reprices_without_reparsing(logs, env):
 
 def test_corrupt_cache_is_rebuilt(logs, env):
     service.cost_report(env(), "codex")
-    path = db.db_path(env().cache_dir, "codex")
+    path = scanner.db_file(env(), "codex")
     for suffix in ("-wal", "-shm"):
         if Path(str(path) + suffix).exists():
             Path(str(path) + suffix).unlink()
@@ -177,7 +177,7 @@ def test_incremental_bookkeeping_equals_bulk_rebuild(logs, env):
     report = service.cost_report(env(), "claude", 90)
     assert _day(report, "2026-08-01")["retainedHistory"] is True
     incremental = _query(env(), "claude", "SELECT * FROM agg WHERE n != 0 ORDER BY 1, 2, 3")
-    conn = sqlite3.connect(str(db.db_path(env().cache_dir, "claude")))
+    conn = sqlite3.connect(str(scanner.db_file(env(), "claude")))
     with conn:
         db.rebuild_counts(conn, "claude")
     rebuilt = conn.execute("SELECT * FROM agg WHERE n != 0 ORDER BY 1, 2, 3").fetchall()
