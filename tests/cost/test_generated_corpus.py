@@ -31,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("corpus") / "home"
     subprocess.run([sys.executable, str(GEN), "--home", str(home), "--size-mb", "3", "--days", "20",
                     "--end-date", "2026-08-03", "--long-context-frac", "0.05", "--seed", "7",
-                    "--codex-archived-rate", "0.3"], check=True, capture_output=True, timeout=120)
+                    "--codex-archived-rate", "0.3", "--resume-rate", "0.5"], check=True, capture_output=True, timeout=120)
     return home
 
 
@@ -132,3 +132,43 @@ def test_codex_totals_match_naive_implementation(corpus, monkeypatch, env):
             ours[(day["date"], b["modelName"])] = (b["totalTokens"], b["cost"])
     assert ours == {k: (v[0] + v[2], pytest.approx(v[3], abs=1e-9)) for k, v in expected.items()}
     assert sum(d.get("cacheReadTokens", 0) for d in report["daily"]) == sum(v[1] for v in expected.values())
+
+
+def test_scans_cut_short_resume_to_the_same_answer(corpus, monkeypatch, env, tmp_path):
+    """Budgeted refreshes parse at most N bytes per file per run and continue next time (mid-file
+    for Claude keyed rows and the Codex reducer state); the end result equals one full scan."""
+    monkeypatch.setenv("HOME", str(corpus))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "stepwise"))
+    runs = 0
+    while True:
+        runs += 1
+        result = service.scan_family(env(), "claude", task_limit=150_000)
+        complete = result.complete
+        result.close()
+        result = service.scan_family(env(), "codex", task_limit=150_000)
+        complete = complete and result.complete
+        result.close()
+        if complete:
+            break
+        assert runs < 100
+    assert runs > 2  # the corpus really was read in several steps
+    stepwise = [service.cost_report(env(), p, 365) for p in ("claude", "codex")]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "whole"))
+    whole = [service.cost_report(env(), p, 365) for p in ("claude", "codex")]
+    assert stepwise == whole
+
+
+def test_busy_scan_lock_leaves_the_menu_scanning(corpus, monkeypatch, env, tmp_path):
+    from codexbar.cache import FileLock
+    from codexbar.cost import summary
+
+    monkeypatch.setenv("HOME", str(corpus))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "busy"))
+    lock = FileLock(env().cache_dir, "cost-codex")  # another process is scanning
+    assert lock.acquire()
+    try:
+        assert summary.refresh_summary(env(), "codex", budget_seconds=0.3) is None
+        assert summary.read_summary(env().cache_dir, "codex")["scanning"] is True
+    finally:
+        lock.release()
+    assert summary.refresh_summary(env(), "codex", budget_seconds=30)["window"]["tokens"] > 0
