@@ -130,7 +130,7 @@ def db_file(env: Any, family: str) -> Any:
 
 def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: Optional[Progress] = None,
          workers: Optional[int] = None, task_limit: int = -1, now_ms: Optional[int] = None) -> ScanResult:
-    """Bring ``<cache>/cost/<family>.sqlite`` up to date with the logs on disk.
+    """Bring the family's database (``store_name``) up to date with the logs on disk.
 
     ``deadline`` (time.monotonic()) stops scheduling new work; finished files are kept and the
     result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
