@@ -47,6 +47,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", "%s%s%s" % (bin_dir, os.pathsep, os.environ.get("PATH", "")))
     # a developer's real Homebrew/nvm CLIs must not leak into "no CLI installed" cases
     monkeypatch.setenv("CODEXBAR_EXEC_SEARCH", "path")
+    # no test touches the internet: every provider host goes to a closed loopback port unless a
+    # test maps it to its server (the ``overrides`` fixture merges into this)
+    monkeypatch.setenv("CODEXBAR_ENDPOINT_OVERRIDES", json.dumps(blackhole_origins()))
     return home
 
 
@@ -55,6 +58,20 @@ def macos_calls(tmp_path: Path):
     """Lines recorded by the fake macOS tools (``open -g swiftbar://…`` etc.)."""
     log = tmp_path / "macos-calls.log"
     return lambda: log.read_text().splitlines() if log.exists() else []
+
+
+CLOSED_PORT = "http://127.0.0.1:9"
+
+
+def blackhole_origins() -> Dict[str, str]:
+    """Every origin a registered provider (or its status page) calls → a closed local port."""
+    from codexbar import registry
+
+    origins: Dict[str, str] = {}
+    for desc in registry.all_descriptors():
+        for origin in desc.origins + ((desc.status_api,) if desc.status_api else ()):
+            origins[origin] = CLOSED_PORT
+    return origins
 
 
 @pytest.fixture
@@ -81,7 +98,7 @@ def overrides(monkeypatch: pytest.MonkeyPatch, httpserver):  # noqa: ANN001 - py
 
     def apply(*origins: str) -> Dict[str, str]:
         base = httpserver.url_for("").rstrip("/")
-        mapping = {origin: base for origin in origins}
+        mapping = dict(blackhole_origins(), **{origin: base for origin in origins})
         monkeypatch.setenv("CODEXBAR_ENDPOINT_OVERRIDES", json.dumps(mapping))
         return mapping
 

@@ -9,7 +9,8 @@ DESCRIPTOR = Descriptor(
     window_labels=("Session", "Weekly", "Sonnet"),
     pace_lanes=("session", "weekly", "weekly"),
     # every host a Claude source calls (each one overridable for tests)
-    origins=("https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com"),
+    origins=("https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com",
+             "https://status.claude.com"),
     source_modes=("auto", "oauth", "web", "cli", "api"),
     # "api" (Admin API) is only available with an admin key, and then it is the only source.
     # plugin = CodexBar's app order (OAuth → CLI → web); cli = CodexBar's CLI order (web → CLI).

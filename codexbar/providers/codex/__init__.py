@@ -14,7 +14,8 @@ DESCRIPTOR = Descriptor(
     pace_lanes=("session", "weekly", ""),
     pace_headroom=True,
     # chat.openai.com is only called when Codex's config.toml sets it as chatgpt_base_url
-    origins=("https://chatgpt.com", "https://auth.openai.com", "https://chat.openai.com"),
+    origins=("https://chatgpt.com", "https://auth.openai.com", "https://chat.openai.com",
+             "https://status.openai.com"),
     source_modes=("auto", "oauth", "cli", "web", "api"),
     # auto: PAT (`api`) → OAuth → the CLI's RPC; `web` is never automatic
     source_order={"plugin": ("api", "oauth", "cli"), "cli": ("api", "oauth", "cli")},

@@ -288,5 +288,6 @@ def test_descriptor_orders_and_origins():
 
     assert DESCRIPTOR.order("plugin") == ("api", "oauth", "cli", "web")   # CodexBar app: OAuth → CLI → web
     assert DESCRIPTOR.order("cli") == ("api", "web", "cli")               # CodexBar CLI: web → CLI, never OAuth
-    assert set(DESCRIPTOR.origins) == {"https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com"}
+    assert set(DESCRIPTOR.origins) == {"https://api.anthropic.com", "https://claude.ai", "https://platform.claude.com",
+                                       "https://status.claude.com"}
     assert DESCRIPTOR.window_labels == ("Session", "Weekly", "Sonnet")
