@@ -98,7 +98,8 @@ def overrides(monkeypatch: pytest.MonkeyPatch, httpserver):  # noqa: ANN001 - py
 
     def apply(*origins: str) -> Dict[str, str]:
         base = httpserver.url_for("").rstrip("/")
-        mapping = dict(blackhole_origins(), **{origin: base for origin in origins})
+        current = json.loads(os.environ.get("CODEXBAR_ENDPOINT_OVERRIDES") or "{}")
+        mapping = dict(current, **{origin: base for origin in origins})   # cumulative
         monkeypatch.setenv("CODEXBAR_ENDPOINT_OVERRIDES", json.dumps(mapping))
         return mapping
 
