@@ -73,13 +73,32 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    return {"rows": rows, "state": new_state, "parsed": parsed, "fp": fp, "restarted": restarted,
-            "eof": eof, "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
+    return {"rows": db_rows(family, path, rows, new_state), "state": new_state, "parsed": parsed,
+            "fp": fp, "restarted": restarted, "eof": eof,
+            "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
 
 
 def parse_batch(batch: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
     """Several small files per pool task: per-task overhead would dominate otherwise."""
     return [parse_file(*args) for args in batch]
+
+
+def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str, Any]]) -> List[tuple]:
+    """Parser rows → ``rows`` table tuples (``db.ROW_COLS``); built in the worker process."""
+    if family == "claude":
+        role = 1 if "/subagents/" in path else 0
+        return [(path, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
+                 r[claude.MODEL], r[claude.TS], 1 if r[claude.VERTEX] else 0, r[claude.INPUT],
+                 r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST])
+                for r in rows]
+    sid = (state or {}).get("session_id") or path
+    out = []
+    for r in rows:
+        key = "\x1f".join((sid, r[codex.TURN], str(r[codex.INDEX]), r[codex.DAY], r[codex.MODEL],
+                           str(r[codex.INPUT]), str(r[codex.CACHED]), str(r[codex.OUTPUT])))
+        out.append((path, key, 0, r[codex.DAY], r[codex.MODEL], r[codex.TS], 0, r[codex.INPUT],
+                    r[codex.CACHED], 0, r[codex.REASONING], r[codex.OUTPUT], r[codex.COST]))
+    return out
 
 
 # -- main side ---------------------------------------------------------------------------------
@@ -217,22 +236,6 @@ class _Applier:
         self.bulk = bulk
         self.known = known  # paths that may already have rows
 
-    def db_rows(self, path: str, rows: List[tuple], state: Optional[Dict[str, Any]]) -> List[tuple]:
-        if self.family == "claude":
-            role = 1 if "/subagents/" in path else 0
-            return [(path, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
-                     r[claude.MODEL], r[claude.TS], 1 if r[claude.VERTEX] else 0, r[claude.INPUT],
-                     r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST])
-                    for r in rows]
-        sid = (state or {}).get("session_id") or path
-        out = []
-        for r in rows:
-            key = "\x1f".join((sid, r[codex.TURN], str(r[codex.INDEX]), r[codex.DAY], r[codex.MODEL],
-                               str(r[codex.INPUT]), str(r[codex.CACHED]), str(r[codex.OUTPUT])))
-            out.append((path, key, 0, r[codex.DAY], r[codex.MODEL], r[codex.TS], 0, r[codex.INPUT],
-                        r[codex.CACHED], 0, r[codex.REASONING], r[codex.OUTPUT], r[codex.COST]))
-        return out
-
     def apply(self, task: Task, result: Dict[str, Any]) -> None:
         conn, family, path = self.conn, self.family, task.path
         state = result["state"]
@@ -241,7 +244,7 @@ class _Applier:
         unresolved = fork and state.get("baseline") is None
         if unresolved:
             rows = []  # §3.5 fail closed: a fork without its parent bills nothing
-        new = self.db_rows(path, rows, state)
+        new = rows  # already table tuples (db_rows ran in the worker)
         new_keys = list({r[1] for r in new if r[1] is not None})
         appending = task.start > 0 and not result["restarted"]
         fresh = path not in self.known  # a file never seen before has no rows to replace
