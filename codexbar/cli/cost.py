@@ -106,12 +106,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
             if progress:
                 progress.close()
-            message = redact("Could not read local %s logs: %s" % (DISPLAY[pid], getattr(exc, "message", None) or exc))
+            message = redact("Could not scan local %s logs: %s" % (DISPLAY[pid], getattr(exc, "message", None) or exc))
             code = 1
             elements.append({"provider": pid, "source": "local", "updatedAt": iso_z(env.now()),
                              "daily": [], "projects": [],
                              "error": {"code": 1, "message": message, "kind": "provider"}})
-            sections.append("Error: " + message)
+            if fmt != "json":
+                sys.stderr.write("Error: %s\n" % message)
             continue
         if progress:
             progress.close()
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         sections.append(text_block(report, color, group_by=group_by))
     if fmt == "json":
         print_json(elements, args)
-    else:
+    elif sections:
         print("\n\n".join(sections))
     return code
 

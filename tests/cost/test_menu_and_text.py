@@ -157,3 +157,18 @@ def test_cache_clear_command(logs, env):
     assert S.read_summary(env().cache_dir, "claude") is None
     again = run_cli(["cache", "clear", "--all", "--json"])
     assert json.loads(again.stdout) == [{"cache": "cookies", "cleared": 0}, {"cache": "cost", "cleared": 0}]
+
+
+def test_scan_failure_is_a_json_error_element_not_a_traceback(logs, tmp_path):
+    from support.run import run_cli
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")  # the cache folder cannot be created
+    result = run_cli(["cost", "--provider", "claude", "--json"], env={"XDG_CACHE_HOME": str(blocker)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [element] = json.loads(result.stdout)
+    assert element["provider"] == "claude" and element["error"]["kind"] == "provider"
+    assert element["error"]["message"].startswith("Could not scan local Claude logs: ")
+    text = run_cli(["cost", "--provider", "claude"], env={"XDG_CACHE_HOME": str(blocker)})
+    assert text.returncode == 1 and text.stdout == ""
+    assert text.stderr.startswith("Error: Could not scan local Claude logs")
