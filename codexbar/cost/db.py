@@ -78,7 +78,6 @@ def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
             conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA cache_size=-32768")  # 32 MiB page cache: bulk recounts sort in memory
             conn.executescript(_DDL)
             meta = dict(conn.execute("SELECT k, v FROM meta"))
             if meta and (meta.get("schema") != SCHEMA or meta.get("zone") != zone):
