@@ -1,8 +1,9 @@
 """Local token cost from Claude Code and Codex logs (spec: cost-usage.md).
 
-Modules: ``pricing`` (table + formulas), ``lines`` (streaming JSONL reader), ``claude`` and
-``codex`` (pure per-file parsers), ``store`` (per-file incremental cache and retained history),
-``scanner`` (discovery, invalidation, parallel scan), ``report`` (CodexBar's cost JSON),
-``summary`` (menu summary for the plugins). Nothing here is imported on the plugin hot path
-except ``summary.read_summary``.
+Modules: ``pricing`` (+ ``pricing.json``: the table and the formulas), ``timeutil`` (timestamps,
+local day keys), ``lines`` (streaming JSONL reader), ``claude`` and ``codex`` (pure line
+parsers), ``discover`` (log roots and files), ``db`` (SQLite cache: per-file rows, dedup winners,
+day aggregates, retained history), ``scanner`` (invalidation, parallel parse), ``report``
+(CodexBar's cost JSON), ``service`` (lock + scan + report), ``summary`` (the menu summary),
+``chart`` (PNG). The plugin hot path imports only ``summary.read_summary``.
 """
