@@ -6,7 +6,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from support.run import ROOT, fake_executable, lint
 

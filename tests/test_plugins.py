@@ -3,7 +3,6 @@ background refresh, failure gate. All against the z.ai fixtures on a loopback se
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from support import zai
-from support.run import PYTHON, ROOT, lint, run_plugin
+from support.run import PYTHON, ROOT, lint, plugin_heavy_imports, run_plugin, wait_for
+from support.run import lock_free as support_lock_free
 
 KEY = "zai-test-key-0000000000"
 GREEN = "color=#2E7D32,#81C784"
@@ -30,28 +30,8 @@ def quota_hits(httpserver) -> int:
     return len([r for r, _ in httpserver.log if r.path == zai.QUOTA])
 
 
-def wait_for(predicate, timeout=15.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
-def lock_free(home: Path, name: str = "usage-zai") -> bool:
-    import fcntl
-
-    path = home / ".cache" / "codexbar" / "locks" / (name + ".lock")
-    if not path.exists():
-        return True
-    with open(path, "r+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return True
+def lock_free(home: Path, provider: str = "zai") -> bool:
+    return support_lock_free(home, provider)
 
 
 def test_not_connected_menu_tells_how_to_connect():
@@ -122,15 +102,9 @@ def test_fresh_cache_renders_without_fetching_or_heavy_imports(connected, httpse
     run_plugin("zai.5m.py")
     assert wait_for(lambda: lock_free(home))
     hits = quota_hits(httpserver)
-    probe = ("import runpy, sys, json\n"
-             "runpy.run_path(%r, run_name='__main__')\n"
-             "heavy = ('httpx', 'pydantic', 'browser_cookie3', 'pexpect', 'psutil', 'diskcache', 'keyring', 'sqlite3')\n"
-             "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
-             % str(ROOT / "plugins" / "zai.5m.py"))
-    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, env=dict(os.environ, SWIFTBAR="1"))
-    assert result.returncode == 0
-    assert json.loads(result.stderr) == []
-    assert result.stdout.splitlines()[0] == "z.ai 75%% | %s sfimage=z.square" % GREEN
+    stdout, heavy = plugin_heavy_imports("zai.5m.py")
+    assert heavy == []
+    assert stdout.splitlines()[0] == "z.ai 75%% | %s sfimage=z.square" % GREEN
     assert quota_hits(httpserver) == hits
 
 

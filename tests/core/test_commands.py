@@ -1,6 +1,5 @@
 """The shared executable finder: what SwiftBar's thin PATH lacks, a user's terminal has."""
 
-import os
 
 from codexbar.access.commands import find_executable, run
 from codexbar.env import Env

@@ -49,3 +49,49 @@ def fake_executable(folder: Path, name: str, script: str) -> Path:
     path.write_text(script)
     path.chmod(0o755)
     return path
+
+
+def wait_for(predicate, timeout: float = 15.0) -> bool:  # noqa: ANN001
+    """Poll ``predicate`` until it is true or ``timeout`` passes; return its last value."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return bool(predicate())
+
+
+def lock_free(home: Path, provider: str) -> bool:
+    """True when no process (e.g. a background refresh) holds the provider's usage lock."""
+    import fcntl
+
+    path = home / ".cache" / "codexbar" / "locks" / ("usage-%s.lock" % provider)
+    if not path.exists():
+        return True
+    with open(path, "r+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
+
+
+HEAVY_MODULES = ("httpx", "pydantic", "browser_cookie3", "pexpect", "psutil", "diskcache", "keyring", "sqlite3")
+
+
+def plugin_heavy_imports(plugin_file: str, env: Optional[Dict[str, str]] = None) -> "tuple[str, List[str]]":
+    """Run a plugin in-process in a fresh interpreter; return (stdout, heavy modules it imported)."""
+    import json
+
+    probe = ("import runpy, sys, json\n"
+             "runpy.run_path(%r, run_name='__main__')\n"
+             "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in %r)))\n"
+             % (str(ROOT / "plugins" / plugin_file), HEAVY_MODULES))
+    merged = dict(os.environ, SWIFTBAR="1")
+    merged.update(env or {})
+    done = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, env=merged)
+    assert done.returncode == 0, done.stderr
+    return done.stdout, json.loads(done.stderr)

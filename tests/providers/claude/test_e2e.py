@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support.run import PYTHON, lint, run_cli, run_plugin
+from support.run import PYTHON, lint, lock_free, plugin_heavy_imports, run_cli, run_plugin, wait_for
 
 from .conftest import ORIGINS, TOKEN, USAGE, fixture_json
 
@@ -171,35 +171,10 @@ def test_rate_limited_plugin_keeps_the_last_good_data(credentials, anthropic):
 
 
 def test_fresh_claude_menu_renders_without_heavy_imports(signed_in, anthropic, home):
-    import os
-    import subprocess
-    import time
-
-    from support.run import ROOT
-
     run_plugin("claude.5m.py")
-    lock = home / ".cache" / "codexbar" / "locks" / "usage-claude.lock"
-    end = time.monotonic() + 15
-    while time.monotonic() < end:  # wait for any background refresh to let go of the lock
-        import fcntl
-
-        if not lock.exists():
-            break
-        with open(lock, "r+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                break
-            except OSError:
-                time.sleep(0.05)
+    assert wait_for(lambda: lock_free(home, "claude"))   # any background refresh has let go
     hits = len(anthropic.log)
-    probe = ("import runpy, sys, json\n"
-             "runpy.run_path(%r, run_name='__main__')\n"
-             "heavy = ('httpx', 'pydantic', 'browser_cookie3', 'pexpect', 'psutil', 'diskcache', 'keyring', 'sqlite3')\n"
-             "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
-             % str(ROOT / "plugins" / "claude.5m.py"))
-    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, env=dict(os.environ, SWIFTBAR="1"))
-    assert result.returncode == 0
-    assert json.loads(result.stderr) == []
-    assert result.stdout.splitlines()[0] == "Claude 72%% | %s sfimage=sparkle" % GREEN
+    stdout, heavy = plugin_heavy_imports("claude.5m.py")
+    assert heavy == []
+    assert stdout.splitlines()[0] == "Claude 72%% | %s sfimage=sparkle" % GREEN
     assert len(anthropic.log) == hits
