@@ -32,12 +32,29 @@ SAMPLE = {"provider": "zai", "source": "api", "usage": {
     "tertiary": None, "updatedAt": "2026-01-01T00:00:00Z", "identity": {"loginMethod": "pro"}}}
 
 
+GEN_LOGS = ROOT.parent / "shared" / "bench" / "gen_logs.py"
+STATUS = {"schema": 1, "status": {"indicator": "minor", "description": "Elevated errors", "url": "https://x.test/",
+                                  "updatedAt": "2026-01-01T00:00:00Z",
+                                  "components": [{"name": "API", "status": "degraded_performance",
+                                                  "indicator": "minor"}]}}
+
+
 def seed(home: Path, provider: str, python: str) -> None:
+    """A realistic warm cache: usage snapshot, status snapshot and (Claude/Codex) a cost summary
+    built by the real scanner from a small generated log corpus."""
     payload = dict(SAMPLE, provider=provider)
-    code = ("import json,sys; from datetime import datetime, timezone; from codexbar.cache import Store;"
+    code = ("import json,sys; from datetime import datetime, timezone; from codexbar.cache import Store, write_snapshot;"
             "from codexbar.env import Env; env=Env.from_process(); s=Store(env.cache_dir);"
-            "s.record_success(sys.argv[1], json.loads(sys.argv[2]), datetime.now(timezone.utc)); s.close()")
-    subprocess.run([python, "-c", code, provider, json.dumps(payload)], check=True, env=_env(home))
+            "s.record_success(sys.argv[1], json.loads(sys.argv[2]), datetime.now(timezone.utc)); s.close();"
+            "write_snapshot(env.cache_dir, 'status-' + sys.argv[1], json.loads(sys.argv[3]));"
+            "from codexbar import registry;"
+            "desc = registry.descriptor(sys.argv[1]);"
+            "desc.cost_scan and __import__('codexbar.cost.summary', fromlist=['x']).refresh_summary(env, desc.id)")
+    if not (home / ".claude").exists() and GEN_LOGS.exists():
+        subprocess.run([sys.executable, str(GEN_LOGS), "--home", str(home), "--size-mb", "2", "--days", "30",
+                        "--end-date", time.strftime("%Y-%m-%d")], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([python, "-c", code, provider, json.dumps(payload), json.dumps(STATUS)], check=True,
+                   env=_env(home))
 
 
 def _env(home: Path, **extra: str) -> dict:

@@ -56,23 +56,25 @@ def snapshot_path(cache_dir: PathLike, name: str) -> str:
     return os.path.join(os.fspath(cache_dir), "snapshots", name + SNAPSHOT_EXT)
 
 
-def read_snapshot(cache_dir: PathLike, name: str) -> Optional[Dict[str, Any]]:
+def read_snapshot(cache_dir: PathLike, name: str, schema: int = SCHEMA) -> Optional[Dict[str, Any]]:
     """A stored snapshot dict, or None (missing, unreadable, other schema or Python version)."""
     try:
         with open(snapshot_path(cache_dir, name), "rb") as handle:
             data = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+    return data if isinstance(data, dict) and data.get("schema") == schema else None
 
 
 def write_snapshot(cache_dir: PathLike, name: str, data: Dict[str, Any]) -> None:
-    """Atomically store ``data`` (JSON-able, with ``schema``) for the hot path; 0600 in 0700."""
+    """Atomically store ``data`` (JSON-able, with its own ``schema`` number) for the hot path;
+    0600 in 0700."""
     from codexbar.access.files import atomic_write, ensure_private_dir
 
+    assert "schema" in data, "snapshots carry a schema number"
     ensure_private_dir(os.fspath(cache_dir))
     ensure_private_dir(os.path.join(os.fspath(cache_dir), "snapshots"))
-    atomic_write(snapshot_path(cache_dir, name), marshal.dumps(dict(data, schema=SCHEMA)), mode=0o600)
+    atomic_write(snapshot_path(cache_dir, name), marshal.dumps(dict(data)), mode=0o600)
 
 
 def read_mirror(cache_dir: PathLike, key: str) -> Optional[Dict[str, Any]]:

@@ -46,10 +46,11 @@ def _cost_items(desc: Any, env: Env) -> List[Any]:
     items: List[Any] = []
     if desc.cost_scan:
         try:
-            from codexbar.cost.summary import read_summary
-            from codexbar.render.cost import swiftbar_items
+            from codexbar.cache import read_snapshot
+            from codexbar.render.cost import SUMMARY_SCHEMA, swiftbar_items
 
-            summary = read_summary(env.cache_dir, desc.id)
+            # read directly: importing codexbar.cost would pull the scanner's imports in
+            summary = read_snapshot(env.cache_root, "cost-" + desc.id, schema=SUMMARY_SCHEMA)
             if summary:
                 items.extend(swiftbar_items(summary, env.now()))
         except ImportError:

@@ -23,7 +23,12 @@ def lock_name(provider_id: str) -> str:
 def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plugin",
                 interactive: bool = False, wait: bool = False, held: bool = False) -> Optional[dict]:
     """Fetch and store one provider. Returns the stored entry, or None if another process holds
-    the lock (then, with ``wait``, the entry it stored)."""
+    the lock (then, with ``wait``, the entry it stored).
+
+    The status page is polled alongside the usage fetch and stored before the usage snapshot, so
+    a plugin that waits for the snapshot shows both; the cost scan runs last (it may be long)."""
+    import threading
+
     from codexbar import registry
     from codexbar.cache import read_mirror
     from codexbar.fetch import fetch
@@ -36,7 +41,10 @@ def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plu
         return None
     try:
         desc = registry.descriptor(provider_id)
+        status = threading.Thread(target=_refresh_status, args=(desc, env, store), daemon=True)
+        status.start()
         outcome = fetch(provider_id, env, runtime=runtime, interactive=interactive, store=store)
+        status.join(timeout=STATUS_WAIT)
         key = entry_key(provider_id)
         if outcome.ok:
             assert outcome.payload is not None
@@ -44,34 +52,44 @@ def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plu
         else:
             assert outcome.error is not None
             entry = store.record_failure(key, outcome.error.to_dict(), env.now(), source=outcome.source)
-        _extras(desc, env, store)
+        _refresh_cost(desc, env, budget=COST_BUDGET_INTERACTIVE if interactive else None)
         return entry
     finally:
         if not held:
             lock.release()
 
 
-def _extras(desc, env: Env, store: Store) -> None:  # noqa: ANN001
-    """Best-effort companions of a usage refresh: status page and local cost summary."""
-    if desc.status_api and not env.flag("CODEXBAR_NO_STATUS"):
-        try:
-            from codexbar.access.http import Http
-            from codexbar.status.poll import refresh_status
+STATUS_WAIT = 12.0               # status requests time out after 10 s
+COST_BUDGET_INTERACTIVE = 20.0   # a menu click waits for the cost scan at most this long
 
-            http = Http(env)
-            try:
-                refresh_status(env, store, http, desc)
-            finally:
-                http.close()
-        except Exception:  # noqa: BLE001 - status never breaks a usage refresh
-            pass
-    if desc.cost_scan and not env.flag("CODEXBAR_NO_COST"):
-        try:
-            from codexbar.cost.summary import refresh_summary
 
-            refresh_summary(env, desc.id)
-        except Exception:  # noqa: BLE001 - a cost scan problem is shown by `codexbar cost`
-            pass
+def _refresh_status(desc, env: Env, store: Store) -> None:  # noqa: ANN001
+    """Best effort: a status problem never breaks a usage refresh."""
+    if not desc.status_api or env.flag("CODEXBAR_NO_STATUS"):
+        return
+    try:
+        from codexbar.access.http import Http
+        from codexbar.status.poll import refresh_status
+
+        http = Http(env)
+        try:
+            refresh_status(env, store, http, desc)
+        finally:
+            http.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _refresh_cost(desc, env: Env, budget: Optional[float] = None) -> None:  # noqa: ANN001
+    """Best effort: a cost scan problem is shown by `codexbar cost`, never by the usage menu."""
+    if not desc.cost_scan or env.flag("CODEXBAR_NO_COST"):
+        return
+    try:
+        from codexbar.cost.summary import refresh_summary
+
+        refresh_summary(env, desc.id, budget_seconds=budget)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def refresh_many(provider_ids: Sequence[str], env: Env, *, held: Optional[Dict[str, int]] = None,

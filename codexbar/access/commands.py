@@ -106,6 +106,15 @@ def kill_tree(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (OSError, ProcessLookupError):
         pass
+    if victims:
+        # SIGKILL is asynchronous: wait (briefly) until they are really gone, so no caller
+        # returns while a killed CLI still holds files, ports or the terminal
+        try:
+            import psutil
+
+            psutil.wait_procs(victims, timeout=2.0)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def run(argv: Sequence[str], env: Env, *, timeout: float = 10.0, cwd: Optional[str] = None,

@@ -5,5 +5,6 @@ local day keys), ``lines`` (streaming JSONL reader), ``claude`` and ``codex`` (p
 parsers), ``discover`` (log roots and files), ``db`` (SQLite cache: per-file rows, dedup winners,
 day aggregates, retained history), ``scanner`` (invalidation, parallel parse), ``report``
 (CodexBar's cost JSON), ``service`` (lock + scan + report), ``summary`` (the menu summary),
-``chart`` (PNG). The plugin hot path imports only ``summary.read_summary``.
+``chart`` (PNG). The plugin hot path reads the summary snapshot through ``codexbar.cache`` and
+renders it with ``codexbar.render.cost``; it imports nothing from this package.
 """

@@ -1,5 +1,5 @@
-"""The small JSON "menu summary" the plugins render: written by the background refresh,
-read on the hot path with nothing but ``json``.
+"""The small "menu summary" the plugins render: written by the background refresh as a cache
+snapshot (``snapshots/cost-<id>.snapshot``, marshal), read on the hot path without json.
 
 ``refresh_summary`` runs the incremental scan under an optional time budget. If the budget runs
 out, the files finished so far stay cached (the next refresh continues from there), the stored
@@ -8,7 +8,6 @@ summary is marked ``scanning`` (the menu says "Scanning logs…") and None is re
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -19,26 +18,27 @@ MAX_MODELS = 12
 BUDGET_TASK_BYTES = 32 << 20
 
 
+def snapshot_name(provider_id: str) -> str:
+    return "cost-" + provider_id
+
+
 def summary_path(cache_dir: Path, provider_id: str) -> Path:
-    return cache_dir / "snapshots" / ("cost-%s.json" % provider_id)
+    from codexbar.cache import snapshot_path
+
+    return Path(snapshot_path(cache_dir, snapshot_name(provider_id)))
 
 
 def read_summary(cache_dir: Path, provider_id: str) -> Optional[Dict[str, Any]]:
     """The stored summary, or None (missing, corrupt or another schema)."""
-    try:
-        with open(summary_path(cache_dir, provider_id), "rb") as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+    from codexbar.cache import read_snapshot
+
+    return read_snapshot(cache_dir, snapshot_name(provider_id), schema=SCHEMA)
 
 
 def _write(cache_dir: Path, provider_id: str, summary: Dict[str, Any]) -> None:
-    from codexbar.access.files import atomic_write, ensure_private_dir
+    from codexbar.cache import write_snapshot
 
-    ensure_private_dir(cache_dir)
-    ensure_private_dir(cache_dir / "snapshots")
-    atomic_write(summary_path(cache_dir, provider_id), json.dumps(summary, ensure_ascii=False), mode=0o600)
+    write_snapshot(cache_dir, snapshot_name(provider_id), dict(summary, schema=SCHEMA))
 
 
 def make_summary(report: Dict[str, Any]) -> Dict[str, Any]:

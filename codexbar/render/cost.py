@@ -7,11 +7,15 @@ with ``swiftbar_items`` and never touches the logs.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False   # typing stays off the plugin hot path
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from codexbar.render import formatting as fmt
 
-Item = Tuple[int, str, Dict[str, Any]]
+if TYPE_CHECKING:
+    Item = Tuple[int, str, Dict[str, Any]]
+SUMMARY_SCHEMA = 1   # codexbar.cost.summary.SCHEMA (a test keeps them equal)
 MUTED = ("#6E6E73", "#98989D", "gray")
 
 HINTS = {
@@ -39,16 +43,7 @@ def amount_line(label: str, cost: Optional[float], tokens: Optional[int], code: 
     return "%s: %s · %s tokens" % (label, money, fmt.tokens(tokens))
 
 
-def model_display_name(name: str) -> str:
-    import re
-
-    text = name.strip()
-    if text == "unknown":
-        return "Unknown model"
-    if text == "codex-auto-review":
-        return "Codex Auto Review"
-    text = re.sub(r"(-\d{8}|-\d{4}-\d{2}-\d{2}| \d{4} \d{4})$", "", text)
-    return text.rstrip(" -")
+model_display_name = fmt.model_display_name   # one rule for every renderer
 
 
 def model_line(model: Mapping[str, Any]) -> str:

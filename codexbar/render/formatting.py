@@ -180,7 +180,14 @@ def byte_size(count: float) -> str:
     return "%s %s" % (text, unit)
 
 
-_DATE_SUFFIX = r"(-\d{8}|-\d{4}-\d{2}-\d{2}| \d{4} \d{4})$"
+def _strip_date_suffix(name: str) -> str:
+    """Drop ONE trailing ``-YYYYMMDD``, ``-YYYY-MM-DD`` or `` YYYY MMDD`` (no ``re``: hot path)."""
+    for size, shape in ((9, "-dddddddd"), (11, "-dddd-dd-dd"), (10, " dddd dddd")):
+        tail = name[-size:]
+        if len(tail) == size and all((c.isdigit() and c.isascii()) if p == "d" else c == p
+                                     for c, p in zip(tail, shape)):
+            return name[:-size]
+    return name
 
 
 def model_display_name(raw: str) -> str:
@@ -189,9 +196,7 @@ def model_display_name(raw: str) -> str:
         return "Codex Auto Review"
     if name == "unknown":
         return "Unknown model"
-    import re   # only the cost views need it; re is not on the hot path
-
-    return re.sub(_DATE_SUFFIX, "", name, count=1).rstrip(" -")
+    return _strip_date_suffix(name).rstrip(" -")
 
 
 def plan_words(raw: str) -> str:

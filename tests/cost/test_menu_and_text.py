@@ -172,3 +172,10 @@ def test_scan_failure_is_a_json_error_element_not_a_traceback(logs, tmp_path):
     text = run_cli(["cost", "--provider", "claude"], env={"XDG_CACHE_HOME": str(blocker)})
     assert text.returncode == 1 and text.stdout == ""
     assert text.stderr.startswith("Error: Could not scan local Claude logs")
+
+
+def test_hot_path_schema_matches_the_summary_writer():
+    from codexbar.cost.summary import SCHEMA
+    from codexbar.render.cost import SUMMARY_SCHEMA
+
+    assert SUMMARY_SCHEMA == SCHEMA
