@@ -49,7 +49,16 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     env = Env.from_process()
     try:
-        return int(args.func(args, env))
+        code = int(args.func(args, env))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # `codexbar cost --json | head`: the reader left; not an error worth a traceback
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - no tracebacks for users

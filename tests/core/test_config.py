@@ -73,3 +73,15 @@ def test_provider_selection_and_unknown_command(home):
     assert bad.returncode == 1 and "Unknown command" in bad.stderr
     providers = run_cli(["config", "providers", "--json"])
     assert [p["provider"] for p in json.loads(providers.stdout)][:3] == ["codex", "claude", "zai"]
+
+
+def test_closed_pipe_is_not_a_traceback(home):
+    import subprocess
+
+    from support.run import PYTHON
+
+    proc = subprocess.Popen([PYTHON, "-m", "codexbar", "config", "dump", "--pretty"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()   # the reader (`| head`) went away before we wrote
+    assert proc.wait(timeout=30) in (0, 141)
+    assert b"Traceback" not in proc.stderr.read()
