@@ -29,7 +29,7 @@ class InFlight:
         self.peak = 0
         self.lock = threading.Lock()
 
-    def slow(self, body: str, delay: float = 1.0):  # noqa: ANN201
+    def slow(self, body: str, delay: float = 2.5):  # noqa: ANN201 - long enough to overlap on a loaded machine
         def handler(request):  # noqa: ANN001, ANN202
             with self.lock:
                 self.now += 1
@@ -83,7 +83,7 @@ def test_merged_plugin_refreshes_every_provider_concurrently(two_slow_providers,
     config.parent.mkdir(parents=True)
     config.write_text(json.dumps({"version": 1, "providers": [{"id": "codex", "enabled": True},
                                                               {"id": "zai", "enabled": True}]}))
-    env = dict(os.environ, SWIFTBAR="1", CODEXBAR_FIRST_FETCH_BUDGET="10")
+    env = dict(os.environ, SWIFTBAR="1", CODEXBAR_FIRST_FETCH_BUDGET="30")
     done = subprocess.run([PYTHON, str(ROOT / "plugins" / "codexbar.5m.py")], capture_output=True, text=True,
                           env=env, cwd="/", timeout=60)
     assert done.returncode == 0
