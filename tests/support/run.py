@@ -95,3 +95,13 @@ def plugin_heavy_imports(plugin_file: str, env: Optional[Dict[str, str]] = None)
     done = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, env=merged)
     assert done.returncode == 0, done.stderr
     return done.stdout, json.loads(done.stderr)
+
+
+def install_private(source: Path, target: Path) -> Path:
+    """Copy a fixture into the temp home as a user's tool would leave it (0600 in its folder)."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    target.chmod(0o600)
+    return target

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
+
+from support.run import install_private
 
 ROOT = Path(__file__).resolve().parents[3]
 FIX = ROOT / "fixtures" / "claude"
@@ -33,11 +34,7 @@ def credentials(home: Path) -> Callable[..., Path]:
     """``credentials("max-20x.json")`` installs a credentials fixture as ~/.claude/.credentials.json."""
 
     def put(name: str, folder: Optional[Path] = None) -> Path:
-        target = (folder or home / ".claude") / ".credentials.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(FIX / "credentials" / name, target)
-        target.chmod(0o600)
-        return target
+        return install_private(FIX / "credentials" / name, (folder or home / ".claude") / ".credentials.json")
 
     return put
 

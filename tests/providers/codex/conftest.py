@@ -10,6 +10,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
+from support.run import install_private
+
 ROOT = Path(__file__).resolve().parents[3]
 FIX = ROOT / "fixtures" / "codex"
 FAKE_CODEX = ROOT / "fixtures" / "bin" / "codex"
@@ -32,11 +34,7 @@ def codex_auth(home: Path) -> Callable[..., Path]:
     """``codex_auth("oauth.json")`` installs fixtures/codex/auth/<name> as ~/.codex/auth.json."""
 
     def put(name: str, folder: Optional[Path] = None) -> Path:
-        target = (folder or home / ".codex") / "auth.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(FIX / "auth" / name, target)
-        target.chmod(0o600)
-        return target
+        return install_private(FIX / "auth" / name, (folder or home / ".codex") / "auth.json")
 
     return put
 
