@@ -7,6 +7,9 @@
 # <xbar.dependencies>python3,codexbar</xbar.dependencies>
 # <swiftbar.hideRunInTerminal>true</swiftbar.hideRunInTerminal>
 # <swiftbar.refreshOnOpen>false</swiftbar.refreshOnOpen>
-from codexbar.plugin import run
+try:
+    from codexbar.plugin import run
+except ImportError:  # a python without codexbar (run from a checkout): see .bootstrap.py
+    import os, runpy; runpy.run_path(os.path.join(os.path.dirname(os.path.realpath(__file__)), ".bootstrap.py")); raise SystemExit(0)
 
 run("codex")

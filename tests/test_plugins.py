@@ -63,7 +63,7 @@ def test_xbar_gets_the_strict_subset(monkeypatch):
 def test_plugin_file_metadata_passes_lint():
     from support.run import LINT
 
-    for plugin in sorted((ROOT / "plugins").glob("*.py")):
+    for plugin in sorted(p for p in (ROOT / "plugins").glob("*.py") if not p.name.startswith(".")):
         checked = subprocess.run([sys.executable, str(LINT), "--plugin", str(plugin)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout
 
@@ -208,3 +208,17 @@ def test_cache_files_are_private(connected, httpserver, home):
         assert mode & 0o077 == 0, "%s is %o" % (path, mode)
         if path.is_file():
             assert KEY not in path.read_bytes().decode("utf-8", "replace")
+
+
+def test_plugin_run_by_a_python_without_codexbar_uses_the_checkout_venv(home):
+    """`./plugins/zai.5m.py` through `/usr/bin/env python3` (no codexbar there) still works."""
+    plugin = str(ROOT / "plugins" / "zai.5m.py")
+    env = dict(os.environ, SWIFTBAR="1")
+    bare = subprocess.run([PYTHON, "-S", plugin], capture_output=True, text=True, env=env, cwd="/")  # -S: no site-packages
+    assert bare.returncode == 0, bare.stderr
+    assert bare.stdout.splitlines()[0] == "z.ai ⚠ | sfimage=z.square"
+    nowhere = subprocess.run([PYTHON, "-S", plugin], capture_output=True, text=True, cwd="/",
+                             env=dict(env, CODEXBAR_PLUGIN_REEXEC="1"))
+    assert nowhere.returncode == 0
+    assert nowhere.stdout.splitlines()[:3] == ["codexbar ⚠", "---", "codexbar is not installed for %s | color=red" % PYTHON]
+    assert lint(nowhere.stdout).returncode == 0
