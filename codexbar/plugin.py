@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from codexbar.env import Env
 
-FIRST_FETCH_BUDGET = 4.0
+FIRST_FETCH_BUDGET = 6.0   # only the very first run waits; later runs never block
 
 
 def _ttl_seconds(env: Env, minutes: int) -> float:
