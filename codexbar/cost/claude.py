@@ -6,9 +6,10 @@ memory and in the cache.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from codexbar.cost import jsonline
+from codexbar.cost.lines import OVERSIZED
 from codexbar.cost.pricing import Pricing
 from codexbar.cost.timeutil import day_key, parse_ms
 
@@ -49,16 +50,20 @@ def _has_vertex_key(value: Any) -> bool:
     return False
 
 
-def is_vertex(obj: Dict[str, Any], line: bytes) -> bool:
-    """§2.6: ``_vrtx_`` ids, ``claude-…@version`` models, or Vertex/GCP metadata keys."""
-    message = obj.get("message")
-    message = message if isinstance(message, dict) else {}
+def _id_says_vertex(obj: Dict[str, Any], message: Dict[str, Any]) -> bool:
     msg_id, req_id, model = message.get("id"), obj.get("requestId"), message.get("model")
     if isinstance(msg_id, str) and "_vrtx_" in msg_id:
         return True
     if isinstance(req_id, str) and "_vrtx_" in req_id:
         return True
-    if isinstance(model, str) and model.startswith("claude-") and "@" in model:
+    return isinstance(model, str) and model.startswith("claude-") and "@" in model
+
+
+def is_vertex(obj: Dict[str, Any], line: bytes) -> bool:
+    """§2.6: ``_vrtx_`` ids, ``claude-…@version`` models, or Vertex/GCP metadata keys."""
+    message = obj.get("message")
+    message = message if isinstance(message, dict) else {}
+    if _id_says_vertex(obj, message):
         return True
     # The metadata walk is costly; a line without the words cannot match it (lower() + `in`
     # is ~10× faster than a case-insensitive regex here).
@@ -66,39 +71,101 @@ def is_vertex(obj: Dict[str, Any], line: bytes) -> bool:
     return (b"vertex" in lowered or b"gcp" in lowered) and _has_vertex_key(obj)
 
 
+def _tokens(value: Any) -> int:
+    # _count inlined for the common case (a plain positive int): this runs 5× per row
+    if type(value) is int:
+        return value if 0 < value < _INT_LIMIT else 0
+    return _count(value)
+
+
+def _row(obj: Any, pricing: Pricing, words: Any) -> Optional[Row]:
+    """A parsed line → a row. ``words()`` says whether the raw line mentions vertex/gcp in any
+    case (asked only when the ids do not already decide)."""
+    if type(obj) is not dict or obj.get("type") != "assistant":
+        return None
+    message = obj.get("message")
+    if type(message) is not dict:
+        return None
+    usage = message.get("usage")
+    model = message.get("model")
+    if type(usage) is not dict or not isinstance(model, str):
+        return None
+    ts = parse_ms(obj.get("timestamp"))
+    if ts is None:
+        return None
+    get = usage.get
+    inp = _tokens(get("input_tokens"))
+    create = _tokens(get("cache_creation_input_tokens"))
+    read = _tokens(get("cache_read_input_tokens"))
+    out = _tokens(get("output_tokens"))
+    if not (inp or create or read or out):
+        return None
+    breakdown = get("cache_creation")
+    create_1h = 0
+    if isinstance(breakdown, dict):
+        create_1h = min(_tokens(breakdown.get("ephemeral_1h_input_tokens")), create)
+    msg_id, req_id = message.get("id"), obj.get("requestId")
+    key = "%s:%s" % (msg_id, req_id) if isinstance(msg_id, str) and isinstance(req_id, str) else None
+    name = pricing.normalize_claude(model)
+    cost = pricing.claude_cost(name, ts, inp, read, create, create_1h, out)
+    vertex = _id_says_vertex(obj, message) or (words() and _has_vertex_key(obj))
+    return (key, day_key(ts), name, ts, obj.get("isSidechain") is True, vertex,
+            inp, read, create, create_1h, out, cost)
+
+
 def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
     """One transcript line → a row, or None when the line does not count (§2.2)."""
     if b'"type":"assistant"' not in line or b'"usage"' not in line:
         return None
     try:
-        obj = json.loads(line)
+        obj = jsonline.loads(line)
     except ValueError:  # also UnicodeDecodeError: non-UTF-8 bytes skip the line only
         return None
-    if not isinstance(obj, dict) or obj.get("type") != "assistant":
-        return None
-    ts = parse_ms(obj.get("timestamp"))
-    message = obj.get("message")
-    if ts is None or not isinstance(message, dict):
-        return None
-    model, usage = message.get("model"), message.get("usage")
-    if not isinstance(model, str) or not isinstance(usage, dict):
-        return None
-    inp = _count(usage.get("input_tokens"))
-    create = _count(usage.get("cache_creation_input_tokens"))
-    read = _count(usage.get("cache_read_input_tokens"))
-    out = _count(usage.get("output_tokens"))
-    if not (inp or create or read or out):
-        return None
-    breakdown = usage.get("cache_creation")
-    create_1h = 0
-    if isinstance(breakdown, dict):
-        create_1h = min(_count(breakdown.get("ephemeral_1h_input_tokens")), create)
-    msg_id, req_id = message.get("id"), obj.get("requestId")
-    key = "%s:%s" % (msg_id, req_id) if isinstance(msg_id, str) and isinstance(req_id, str) else None
-    name = pricing.normalize_claude(model)
-    cost = pricing.claude_cost(name, ts, inp, read, create, create_1h, out)
-    return (key, day_key(ts), name, ts, obj.get("isSidechain") is True, is_vertex(obj, line),
-            inp, read, create, create_1h, out, cost)
+
+    def words() -> bool:
+        lowered = line.lower()
+        return b"vertex" in lowered or b"gcp" in lowered
+
+    return _row(obj, pricing, words)
+
+
+_ASSISTANT = b'"type":"assistant"'
+
+
+def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int = MAX_LINE) -> None:
+    """An ``iter_chunks`` buffer of whole lines → rows, in file order.
+
+    Same answers as ``parse_line`` on every line, but only lines containing
+    ``"type":"assistant"`` are ever cut out (located with ``bytes.find``, parsed from a
+    zero-copy view when the parser allows it).
+    """
+    if not data.endswith(b"\n"):
+        return  # an OVERSIZED marker: never counts
+    find, rfind = data.find, data.rfind
+    view = memoryview(data) if jsonline.ACCEPTS_VIEW else data
+    loads = jsonline.loads
+    lowered: List[bytes] = []  # the buffer lower-cased once, on first need
+    hit = find(_ASSISTANT)
+    while hit >= 0:
+        start = rfind(b"\n", 0, hit) + 1
+        end = find(b"\n", hit)  # the buffer ends in a newline: always found
+        hit = find(_ASSISTANT, end)
+        if end - start > max_line or find(b'"usage"', start, end) < 0:
+            continue
+        try:
+            obj = loads(view[start:end])
+        except ValueError:
+            continue
+
+        def words(start: int = start, end: int = end) -> bool:
+            if not lowered:
+                lowered.append(data.lower())
+            low = lowered[0]
+            return low.find(b"vertex", start, end) >= 0 or low.find(b"gcp", start, end) >= 0
+
+        row = _row(obj, pricing, words)
+        if row is not None:
+            into.add(row)
 
 
 class FileRows:
@@ -124,6 +191,8 @@ class FileRows:
 
 def parse_lines(lines: Iterable[bytes], pricing: Pricing, into: FileRows) -> None:
     for line in lines:
+        if line[:1] == OVERSIZED:
+            continue
         row = parse_line(line, pricing)
         if row is not None:
             into.add(row)

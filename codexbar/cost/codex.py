@@ -9,11 +9,11 @@ so an appended file resumes exactly where the last scan stopped.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from codexbar.cost.lines import OVERSIZED
+from codexbar.cost import jsonline
+from codexbar.cost.lines import OVERSIZED, split_lines
 from codexbar.cost.pricing import Pricing
 from codexbar.cost.timeutil import day_key, parse_ms
 
@@ -26,10 +26,15 @@ Row = Tuple[str, str, str, int, int, int, int, int, int, Optional[int]]
 Vec = List[int]  # [input, cached, output, reasoning]; comparisons use the first three
 
 _INT_LIMIT = 1 << 63
+_TS_HEAD = b'{"timestamp":"'
+_KIND_AFTER_TS = b'","type":"'
+_SKIPPED_KIND = b'response_item"'
 _MODEL_IN_PREFIX = re.compile(rb'"(?:model|model_name)"\s*:\s*"([^"]*)"')
 
 
 def _num(value: Any) -> int:
+    if type(value) is int:  # the common case first
+        return value if 0 < value < _INT_LIMIT else 0
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)) and 0 < value < _INT_LIMIT:
@@ -107,8 +112,23 @@ class Reducer:
         return reducer
 
     # -- line dispatch ------------------------------------------------------------------------
+    def feed_chunk(self, data: bytes, pricing: Pricing, rows: List[Row]) -> None:
+        """An ``iter_chunks`` buffer (whole lines or an OVERSIZED marker)."""
+        self.feed(split_lines(data, MAX_LINE), pricing, rows)
+
     def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
+        loads = jsonline.loads
         for line in lines:
+            if line[:14] == _TS_HEAD:
+                # Codex writes {"timestamp":"…","type":"<kind>",…}. Most bytes are response_item
+                # lines, which never count: recognise them from the head instead of searching
+                # them for five words. Only a plain timestamp string (no quote, no backslash)
+                # proves the "type" found next is the top-level key.
+                cut = line.find(_KIND_AFTER_TS, 14, 96)
+                if cut > 0 and line.startswith(_SKIPPED_KIND, cut + 10):
+                    head = line[14:cut]
+                    if b'"' not in head and b"\\" not in head:
+                        continue
             if b'"type":"event_msg"' in line:
                 if b"token_count" not in line and b"task_started" not in line:
                     continue
@@ -119,7 +139,7 @@ class Reducer:
                 self._oversized(line)
                 continue
             try:
-                obj = json.loads(line)
+                obj = loads(line)
             except ValueError:
                 continue
             if not isinstance(obj, dict):
@@ -222,7 +242,7 @@ class Reducer:
             reduced = _sub0(last, self.unconsumed)
             self.unconsumed = _sub0(self.unconsumed, last)
             last = reduced
-        if total is not None and total[:3] in [s[:3] for s in self.seen]:
+        if total is not None and total[:3] in self.seen:  # seen holds [input, cached, output]
             return None
         if total is not None and self.watermark is not None and not _ge(total, self.watermark):
             self.interleaved = True
@@ -257,7 +277,7 @@ class Reducer:
             self.raw_baseline = list(self.counted)
             self.watermark = [max(w, c) for w, c in zip(self.watermark or self.counted, self.counted)]
         if total is not None:
-            self.seen.append(total)
+            self.seen.append(total[:3])
             if len(self.seen) > SEEN_LIMIT:
                 del self.seen[0]
             self.watermark = total if self.watermark is None else [max(w, t) for w, t in zip(self.watermark, total)]

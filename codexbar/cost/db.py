@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-SCHEMA = "cost-db-1-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
+SCHEMA = "cost-db-2-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
 
 # rows columns a..e: Claude input, cache read, cache create, 1h create, output;
 #                    Codex  input (incl. cached), cached, 0, reasoning, output

@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from codexbar.cost import claude, codex, db, discover
-from codexbar.cost.lines import CHUNK, iter_blocks
+from codexbar.cost.lines import CHUNK, iter_chunks
 from codexbar.cost.pricing import load as load_pricing
 from codexbar.cost.timeutil import sync_zone
 
@@ -55,8 +55,8 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
         chunk = CHUNK if limit < 0 else max(64 << 10, min(CHUNK, limit))  # stop near the limit
         if family == "claude":
             file_rows = claude.FileRows()
-            for lines, end in iter_blocks(handle, start, claude.MAX_LINE, chunk):
-                claude.parse_lines(lines, pricing, file_rows)
+            for data, end in iter_chunks(handle, start, claude.MAX_LINE, chunk):
+                claude.parse_chunk(data, pricing, file_rows)
                 parsed = end
                 if 0 <= limit <= end - start:
                     eof = False
@@ -64,8 +64,8 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             rows = file_rows.rows()
         else:
             reducer = codex.Reducer.from_state(state) if state else codex.Reducer(baseline)
-            for lines, end in iter_blocks(handle, start, codex.MAX_LINE, chunk):
-                reducer.feed(lines, pricing, rows)
+            for data, end in iter_chunks(handle, start, codex.MAX_LINE, chunk):
+                reducer.feed_chunk(data, pricing, rows)
                 parsed = end
                 if 0 <= limit <= end - start:
                     eof = False
