@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from codexbar.env import Env
 
@@ -33,25 +33,37 @@ def register(subparsers: Any) -> None:
 
 
 class _Progress:
-    """``Scanning Codex logs… 42%`` on a terminal's stderr, overwritten in place."""
+    """``Scanning Codex logs… 42%`` on a terminal's stderr, overwritten in place; scans running
+    side by side (one callback each) share the line and its percentage."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, names: List[str]) -> None:
+        import threading
+
+        self.label = " and ".join(names)
         self.shown = False
         self.last = -1
+        self.parts: Dict[str, Tuple[int, int]] = {}
+        self.lock = threading.Lock()
 
-    def __call__(self, done: int, total: int) -> None:
-        percent = int(done * 100 / total) if total else 100
-        if percent != self.last:
-            self.last = percent
-            sys.stderr.write("\rScanning %s logs… %d%%" % (self.name, percent))
-            sys.stderr.flush()
-            self.shown = True
+    def callback(self, part: str) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            with self.lock:
+                self.parts[part] = (done, total)
+                done_all = sum(d for d, _ in self.parts.values())
+                total_all = sum(t for _, t in self.parts.values())
+                percent = int(done_all * 100 / total_all) if total_all else 100
+                if percent > self.last:  # a scan joining late never moves the bar back
+                    self.last = percent
+                    sys.stderr.write("\rScanning %s logs… %d%%" % (self.label, percent))
+                    sys.stderr.flush()
+                    self.shown = True
+        return report
 
     def close(self) -> None:
         if self.shown:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
+            self.shown = False
 
 
 def _stderr_tty() -> bool:
@@ -94,30 +106,38 @@ def run(args: argparse.Namespace, env: Env) -> int:
     elements: List[Dict[str, Any]] = []
     sections: List[str] = []
     code = 0
-    for pid in ids:
-        progress = _Progress(DISPLAY[pid]) if _stderr_tty() else None
-        try:
-            report = service.cost_report(env, pid, days, progress=progress,
-                                         with_projects=(pid == "codex"),
-                                         with_sessions=(pid == "codex" and group_by == "session"))
-        except Exception as exc:  # noqa: BLE001 - a provider failure is an element, not a crash
-            from codexbar.render.json_out import iso_z
-            from codexbar.secret import redact
+    progress = _Progress([DISPLAY[i] for i in ids]) if _stderr_tty() else None
+    families = {pid: service.FAMILY[pid] for pid in ids}
+    scans = service.scan_families(env, list(dict.fromkeys(families.values())),
+                                  progress={f: progress.callback(f) for f in families.values()} if progress else None)
+    if progress:
+        progress.close()
+    try:
+        for pid in ids:
+            result = scans[families[pid]]
+            try:
+                if isinstance(result, BaseException):
+                    raise result
+                report = service.build_report(env, pid, result, days, with_projects=(pid == "codex"),
+                                              with_sessions=(pid == "codex" and group_by == "session"))
+            except Exception as exc:  # noqa: BLE001 - a provider failure is an element, not a crash
+                from codexbar.render.json_out import iso_z
+                from codexbar.secret import redact
 
-            if progress:
-                progress.close()
-            message = redact("Could not scan local %s logs: %s" % (DISPLAY[pid], getattr(exc, "message", None) or exc))
-            code = 1
-            elements.append({"provider": pid, "source": "local", "updatedAt": iso_z(env.now()),
-                             "daily": [], "projects": [],
-                             "error": {"code": 1, "message": message, "kind": "provider"}})
-            if fmt != "json":
-                sys.stderr.write("Error: %s\n" % message)
-            continue
-        if progress:
-            progress.close()
-        elements.append(public(report))
-        sections.append(text_block(report, color, group_by=group_by))
+                message = redact("Could not scan local %s logs: %s" % (DISPLAY[pid], getattr(exc, "message", None) or exc))
+                code = 1
+                elements.append({"provider": pid, "source": "local", "updatedAt": iso_z(env.now()),
+                                 "daily": [], "projects": [],
+                                 "error": {"code": 1, "message": message, "kind": "provider"}})
+                if fmt != "json":
+                    sys.stderr.write("Error: %s\n" % message)
+                continue
+            elements.append(public(report))
+            sections.append(text_block(report, color, group_by=group_by))
+    finally:
+        for result in scans.values():
+            if not isinstance(result, BaseException):
+                result.close()
     if fmt == "json":
         print_json(elements, args)
     elif sections:

@@ -2,13 +2,13 @@
 ``<cache>/cost/`` (``claude-<roots hash>.sqlite``, 0600 in a 0700 folder).
 
 Tables
-  files  one row per log file we know: identity (device, inode, size, mtime ns), bytes parsed so
+  files  one row per log file we know (``fid``): identity (device, inode, size, mtime ns), bytes parsed so
          far (+ a fingerprint of the bytes before that offset), ``eof``, the Codex parser state,
          session id / fork facts, and ``retained`` once the file has disappeared (its rows stay:
          history outlives Claude Code's 30-day transcript cleanup).
-  rows   one row per counted request of one file. ``key`` is the cross-file dedup key (Claude
-         ``msg:req``, NULL = never deduplicated; Codex the §3.4 tuple); among rows sharing a
-         key the one with the smallest (rank, path) is ``counted``.
+  rows   one row per counted request of one file (``fid``). ``key`` is the cross-file dedup key
+         (Claude ``msg:req``, NULL = never deduplicated; Codex the §3.4 tuple); among rows
+         sharing a key the one with the smallest (rank, file path) is ``counted``.
   agg    Σ of counted rows per (provider, day, model): what reports read. Kept up to date
          incrementally for small changes (work ∝ changed rows) and rebuilt in bulk otherwise.
 
@@ -24,25 +24,26 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-SCHEMA = "cost-db-2-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
+SCHEMA = "cost-db-3-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
 
 # rows columns a..e: Claude input, cache read, cache create, 1h create, output;
 #                    Codex  input (incl. cached), cached, 0, reasoning, output
-ROW_COLS = "path, key, rank, day, model, ts, vertex, a, b, c, d, e, cost"
+ROW_COLS = "fid, key, rank, day, model, ts, vertex, a, b, c, d, e, cost, counted"
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE IF NOT EXISTS files(
-  path TEXT PRIMARY KEY, dev INT, ino INT, size INT, mtime INT, parsed INT, eof INT, fp BLOB,
+  fid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, dev INT, ino INT, size INT, mtime INT,
+  parsed INT, eof INT, fp BLOB,
   state BLOB, session_id TEXT, is_fork INT DEFAULT 0, unresolved INT DEFAULT 0, first_ts INT,
   cwd TEXT, retained INT DEFAULT 0, gone_at INT);
 CREATE INDEX IF NOT EXISTS files_session ON files(session_id);
 CREATE TABLE IF NOT EXISTS rows(
-  id INTEGER PRIMARY KEY, path TEXT NOT NULL, key TEXT, rank INT NOT NULL, day TEXT NOT NULL,
+  id INTEGER PRIMARY KEY, fid INT NOT NULL, key TEXT, rank INT NOT NULL, day TEXT NOT NULL,
   model TEXT NOT NULL, ts INT, vertex INT NOT NULL, a INT, b INT, c INT, d INT, e INT, cost INT,
   counted INT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS rows_key ON rows(key);
-CREATE INDEX IF NOT EXISTS rows_path ON rows(path);
+CREATE INDEX IF NOT EXISTS rows_fid ON rows(fid);
 CREATE TABLE IF NOT EXISTS agg(
   provider TEXT, day TEXT, model TEXT, a INT, b INT, c INT, d INT, e INT, cost INT,
   unpriced INT, n INT, retained INT, PRIMARY KEY(provider, day, model));
@@ -75,7 +76,8 @@ def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
     path = db_path(cache_dir, name)
     for attempt in (0, 1):
         try:
-            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            # check_same_thread: a scan may be planned in one thread and run in another
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_DDL)
@@ -113,12 +115,16 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def known_files(conn: sqlite3.Connection) -> Dict[str, tuple]:
-    """path → (stat tuple, parsed, eof, retained); blobs are fetched only for files that changed."""
+    """path → (stat tuple, parsed, eof, retained, fid); blobs are fetched only for files that changed."""
     out = {}
-    for path, dev, ino, size, mtime, parsed, eof, retained in conn.execute(
-            "SELECT path, dev, ino, size, mtime, parsed, eof, retained FROM files"):
-        out[path] = ((dev, ino, size, mtime), parsed, bool(eof), bool(retained))
+    for path, dev, ino, size, mtime, parsed, eof, retained, fid in conn.execute(
+            "SELECT path, dev, ino, size, mtime, parsed, eof, retained, fid FROM files"):
+        out[path] = ((dev, ino, size, mtime), parsed, bool(eof), bool(retained), fid)
     return out
+
+
+def next_fid(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(fid), 0) + 1 FROM files").fetchone()[0])
 
 
 def resume_point(conn: sqlite3.Connection, path: str) -> Tuple[Optional[bytes], Optional[bytes]]:
@@ -187,7 +193,7 @@ def _bump(conn: sqlite3.Connection, family: str, rows: Iterable[tuple], sign: in
 
 
 _COUNTED_SELECT = ("SELECT r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, r.cost, f.retained "
-                   "FROM rows r JOIN files f ON f.path = r.path ")
+                   "FROM rows r JOIN files f ON f.fid = r.fid ")
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
@@ -209,8 +215,8 @@ def count_keys(conn: sqlite3.Connection, family: str, keys: Sequence[str]) -> No
         marks = ",".join("?" * len(part))
         best: Dict[str, tuple] = {}
         for row in conn.execute(
-                "SELECT r.key, r.rank, r.path, r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, "
-                "r.cost, f.retained FROM rows r JOIN files f ON f.path = r.path WHERE r.key IN (%s)" % marks, part):
+                "SELECT r.key, r.rank, f.path, r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, "
+                "r.cost, f.retained FROM rows r JOIN files f ON f.fid = r.fid WHERE r.key IN (%s)" % marks, part):
             current = best.get(row[0])
             if current is None or (row[1], row[2]) < (current[1], current[2]):
                 best[row[0]] = row
@@ -219,45 +225,58 @@ def count_keys(conn: sqlite3.Connection, family: str, keys: Sequence[str]) -> No
         conn.executemany("UPDATE rows SET counted = 1 WHERE id = ?", [(r[0],) for r in winners])
 
 
-def uncount_path_unkeyed(conn: sqlite3.Connection, family: str, path: str) -> None:
-    rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.key IS NULL AND r.counted = 1", (path,)).fetchall()
+def uncount_file_unkeyed(conn: sqlite3.Connection, family: str, fid: int) -> None:
+    rows = conn.execute(_COUNTED_SELECT + "WHERE r.fid = ? AND r.key IS NULL AND r.counted = 1", (fid,)).fetchall()
     _bump(conn, family, rows, -1)
 
 
-def count_path_unkeyed(conn: sqlite3.Connection, family: str, path: str) -> None:
-    rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.key IS NULL", (path,)).fetchall()
-    conn.execute("UPDATE rows SET counted = 1 WHERE path = ? AND key IS NULL", (path,))
-    _bump(conn, family, rows, 1)
-
-
-def set_retained(conn: sqlite3.Connection, family: str, path: str, retained: bool, now_ms: int,
+def set_retained(conn: sqlite3.Connection, family: str, fid: int, retained: bool, now_ms: int,
                  incremental: bool) -> None:
     """A file vanished (retained) or came back; its counted rows move in/out of agg.retained."""
     if incremental:
-        rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.counted = 1", (path,)).fetchall()
+        rows = conn.execute(_COUNTED_SELECT + "WHERE r.fid = ? AND r.counted = 1", (fid,)).fetchall()
         _bump(conn, family, rows, -1)
-    conn.execute("UPDATE files SET retained = ?, gone_at = ? WHERE path = ?",
-                 (1 if retained else 0, now_ms if retained else None, path))
+    conn.execute("UPDATE files SET retained = ?, gone_at = ? WHERE fid = ?",
+                 (1 if retained else 0, now_ms if retained else None, fid))
     if incremental:
-        rows = conn.execute(_COUNTED_SELECT + "WHERE r.path = ? AND r.counted = 1", (path,)).fetchall()
+        rows = conn.execute(_COUNTED_SELECT + "WHERE r.fid = ? AND r.counted = 1", (fid,)).fetchall()
         _bump(conn, family, rows, 1)
 
 
-def rebuild_counts(conn: sqlite3.Connection, family: str) -> None:
-    """Bulk: recompute every winner and the whole agg table (cold scans, big changes)."""
-    conn.execute("UPDATE rows SET counted = 0 WHERE counted = 1")
-    conn.execute("UPDATE rows SET counted = 1 WHERE key IS NULL")
-    # per key the row with the smallest (rank, path): rank is one digit, so "rank␟path" sorts
-    # the same way; SQLite returns the bare column ``id`` from the row holding the MIN()
-    conn.execute("""UPDATE rows SET counted = 1 WHERE id IN (
-        SELECT id FROM (SELECT id, MIN(rank || char(31) || path) FROM rows
-                        WHERE key IS NOT NULL GROUP BY key))""")
+def rebuild_counts(conn: sqlite3.Connection, family: str, all_counted: bool = False) -> None:
+    """Bulk: recompute every winner and the whole agg table (cold scans, big changes).
+
+    Every row starts counted (``all_counted``: rows were inserted that way); then only the keys
+    held by more than one row — a few percent — are resolved, in Python, to the row with the
+    smallest (rank, path).
+    """
+    if not all_counted:
+        conn.execute("UPDATE rows SET counted = 1 WHERE counted = 0")
+    best: Dict[str, tuple] = {}
+    losers = []
+    for key, rank, path, rid in conn.execute(
+            """SELECT r.key, r.rank, f.path, r.id FROM
+               (SELECT key FROM rows WHERE key IS NOT NULL GROUP BY key HAVING COUNT(*) > 1) d
+               JOIN rows r ON r.key = d.key JOIN files f ON f.fid = r.fid"""):
+        current = best.get(key)
+        if current is None:
+            best[key] = (rank, path, rid)
+        elif (rank, path) < current[:2]:
+            losers.append((current[2],))
+            best[key] = (rank, path, rid)
+        else:
+            losers.append((rid,))
+    conn.executemany("UPDATE rows SET counted = 0 WHERE id = ?", losers)
     conn.execute("DELETE FROM agg")
     provider = "'codex'" if family == "codex" else "CASE WHEN r.vertex THEN 'vertexai' ELSE 'claude' END"
+    if conn.execute("SELECT 1 FROM files WHERE retained = 1 LIMIT 1").fetchone():
+        retained, join = "SUM(f.retained)", "JOIN files f ON f.fid = r.fid"
+    else:
+        retained, join = "0", ""  # nothing retained: no per-row lookup into files
     conn.execute("""INSERT INTO agg SELECT %s, r.day, r.model, SUM(r.a), SUM(r.b), SUM(r.c), SUM(r.d),
-        SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), SUM(f.retained)
-        FROM rows r JOIN files f ON f.path = r.path WHERE r.counted = 1
-        GROUP BY 1, r.day, r.model""" % provider)
+        SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), %s
+        FROM rows r %s WHERE r.counted = 1
+        GROUP BY 1, r.day, r.model""" % (provider, retained, join))
 
 
 def agg_days(conn: sqlite3.Connection, provider: str, since: str, until: str) -> List[tuple]:

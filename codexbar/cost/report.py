@@ -72,10 +72,11 @@ def codex_by_file(conn: Any, since: str, until: str) -> List[Tuple[str, Optional
     """Counted Codex usage per (file, day, model) with the file's cwd, session id and mtime."""
     out = []
     for path, cwd, sid, mtime, day, model, *nums in conn.execute(
-            """SELECT r.path, f.cwd, f.session_id, f.mtime, r.day, r.model, SUM(r.a), SUM(r.b), 0, SUM(r.d),
+            """SELECT f.path, f.cwd, f.session_id, f.mtime, r.day, r.model, SUM(r.a), SUM(r.b), 0, SUM(r.d),
                       SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), SUM(f.retained)
-               FROM rows r JOIN files f ON f.path = r.path
-               WHERE r.counted = 1 AND r.day BETWEEN ? AND ? GROUP BY r.path, r.day, r.model""", (since, until)):
+               FROM rows r JOIN files f ON f.fid = r.fid
+               WHERE r.counted = 1 AND r.day BETWEEN ? AND ? GROUP BY r.fid, r.day, r.model
+               ORDER BY f.path, r.day, r.model""", (since, until)):
         if codex_routed(model):
             out.append((path, cwd, sid, mtime, day, model, _slots("codex", *nums)))
     return out

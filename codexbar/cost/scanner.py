@@ -34,8 +34,12 @@ Progress = Callable[[int, int], None]
 
 def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any]],
                fingerprint: Optional[bytes], baseline: Optional[List[int]],
-               limit: int = -1) -> Dict[str, Any]:
-    """Parse ``path`` from ``start`` (or from 0 when the bytes before ``start`` changed)."""
+               limit: int = -1, fid: int = 0, count_all: bool = False) -> Dict[str, Any]:
+    """Parse ``path`` from ``start`` (or from 0 when the bytes before ``start`` changed).
+
+    ``fid`` is the file's id in the database; ``count_all`` marks every row counted (a bulk
+    scan settles the duplicates afterwards) instead of only the rows without a dedup key.
+    """
     pricing = load_pricing()
     try:
         handle = open(path, "rb")
@@ -73,7 +77,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    return {"rows": db_rows(family, path, rows, new_state), "state": new_state, "parsed": parsed,
+    return {"rows": db_rows(family, path, rows, new_state, fid, count_all), "state": new_state, "parsed": parsed,
             "fp": fp, "restarted": restarted, "eof": eof,
             "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
 
@@ -83,21 +87,24 @@ def parse_batch(batch: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
     return [parse_file(*args) for args in batch]
 
 
-def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str, Any]]) -> List[tuple]:
+def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str, Any]], fid: int = 0,
+            count_all: bool = False) -> List[tuple]:
     """Parser rows → ``rows`` table tuples (``db.ROW_COLS``); built in the worker process."""
     if family == "claude":
         role = 1 if "/subagents/" in path else 0
-        return [(path, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
+        return [(fid, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
                  r[claude.MODEL], r[claude.TS], 1 if r[claude.VERTEX] else 0, r[claude.INPUT],
-                 r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST])
+                 r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST],
+                 1 if count_all or r[claude.KEY] is None else 0)
                 for r in rows]
     sid = (state or {}).get("session_id") or path
+    counted = 1 if count_all else 0  # every Codex row has a key
     out = []
     for r in rows:
         key = "\x1f".join((sid, r[codex.TURN], str(r[codex.INDEX]), r[codex.DAY], r[codex.MODEL],
                            str(r[codex.INPUT]), str(r[codex.CACHED]), str(r[codex.OUTPUT])))
-        out.append((path, key, 0, r[codex.DAY], r[codex.MODEL], r[codex.TS], 0, r[codex.INPUT],
-                    r[codex.CACHED], 0, r[codex.REASONING], r[codex.OUTPUT], r[codex.COST]))
+        out.append((fid, key, 0, r[codex.DAY], r[codex.MODEL], r[codex.TS], 0, r[codex.INPUT],
+                    r[codex.CACHED], 0, r[codex.REASONING], r[codex.OUTPUT], r[codex.COST], counted))
     return out
 
 
@@ -105,10 +112,11 @@ def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str,
 
 
 class Task:
-    __slots__ = ("path", "start", "state", "fp", "baseline", "size")
+    __slots__ = ("path", "fid", "start", "state", "fp", "baseline", "size")
 
-    def __init__(self, path: str, size: int) -> None:
+    def __init__(self, path: str, size: int, fid: int = 0) -> None:
         self.path = path
+        self.fid = fid
         self.size = size
         self.start = 0
         self.state: Optional[Dict[str, Any]] = None
@@ -147,62 +155,107 @@ def db_file(env: Any, family: str) -> Any:
     return db.db_path(env.cache_dir, store_name(env, family))
 
 
+class Plan:
+    """What one scan will do: the open database and the files to (re)parse."""
+
+    def __init__(self, conn: sqlite3.Connection, family: str, pricing: Any, tasks: List[Task],
+                 gone: List[str], known: Dict[str, tuple], repriced: bool, now_ms: int) -> None:
+        self.conn = conn
+        self.family = family
+        self.pricing = pricing
+        self.tasks = tasks
+        self.gone = gone
+        self.known = known
+        self.repriced = repriced
+        self.now_ms = now_ms
+        self.work = sum(t.size - t.start for t in tasks)
+
+    def wants_pool(self, workers: Optional[int] = None) -> bool:
+        """Worth worker processes (the same test ``_run`` applies)?"""
+        return ((workers or os.cpu_count() or 1) > 1 and len(self.tasks) > 1
+                and self.work >= PARALLEL_MIN_BYTES and _pool_safe())
+
+
+def plan(env: Any, family: str, now_ms: Optional[int] = None) -> Plan:
+    """Open the family's database and compare it with the logs on disk (no parsing yet)."""
+    pricing = load_pricing()
+    conn = db.connect(env.cache_dir, store_name(env, family), sync_zone())
+    try:
+        now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+        found = discover.jsonl_files(roots_for(env, family))
+        known = db.known_files(conn)
+        repriced = db.get_meta(conn, "pricing") != pricing.digest
+        tasks: List[Task] = []
+        fid = db.next_fid(conn)
+        for path, stat in found.items():
+            info = known.get(path)
+            if info is not None and not info[3] and info[0] == stat and info[2]:
+                continue
+            if info is not None:
+                task = Task(path, stat[2], info[4])
+            else:
+                task = Task(path, stat[2], fid)
+                fid += 1
+            if info is not None and not info[3]:
+                old, parsed, eof = info[0], info[1], info[2]
+                # grew (same file, larger) or an unfinished earlier scan: continue after the parsed
+                # bytes (the worker re-checks the bytes before that offset); else parse it all again
+                if old[:2] == stat[:2] and parsed > 0 and (stat[2] > old[2] or (old == stat and not eof)):
+                    fp, state = db.resume_point(conn, path)
+                    task.start, task.fp, task.state = parsed, fp, db.load_state(state)
+            tasks.append(task)
+        gone = [p for p, info in known.items() if p not in found and not info[3]]
+    except BaseException:
+        conn.close()
+        raise
+    return Plan(conn, family, pricing, tasks, gone, known, repriced, now_ms)
+
+
 def scan(env: Any, family: str, *, deadline: Optional[float] = None, progress: Optional[Progress] = None,
-         workers: Optional[int] = None, task_limit: int = -1, now_ms: Optional[int] = None) -> ScanResult:
+         workers: Optional[int] = None, task_limit: int = -1, now_ms: Optional[int] = None,
+         pool: Optional["SharedPool"] = None) -> ScanResult:
     """Bring the family's database (``store_name``) up to date with the logs on disk.
 
     ``deadline`` (time.monotonic()) stops scheduling new work; finished files are kept and the
     result says ``complete=False`` (the next scan resumes). Callers hold the scan lock.
     """
-    pricing = load_pricing()
-    conn = db.connect(env.cache_dir, store_name(env, family), sync_zone())
-    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-    found = discover.jsonl_files(roots_for(env, family))
-    known = db.known_files(conn)
-    repriced = db.get_meta(conn, "pricing") != pricing.digest
-    tasks: List[Task] = []
-    for path, stat in found.items():
-        info = known.get(path)
-        if info is not None and not info[3] and info[0] == stat and info[2]:
-            continue
-        task = Task(path, stat[2])
-        if info is not None and not info[3]:
-            old, parsed, eof = info[0], info[1], info[2]
-            # grew (same file, larger) or an unfinished earlier scan: continue after the parsed
-            # bytes (the worker re-checks the bytes before that offset); else parse it all again
-            if old[:2] == stat[:2] and parsed > 0 and (stat[2] > old[2] or (old == stat and not eof)):
-                fp, state = db.resume_point(conn, path)
-                task.start, task.fp, task.state = parsed, fp, db.load_state(state)
-        tasks.append(task)
-    gone = [p for p, info in known.items() if p not in found and not info[3]]
-    work = sum(t.size - t.start for t in tasks)
-    bulk = repriced or not known or work > BULK_BYTES or len(tasks) > BULK_FILES
-    changed = bool(tasks or gone or repriced)
+    return execute(plan(env, family, now_ms), deadline=deadline, progress=progress, workers=workers,
+                   task_limit=task_limit, pool=pool)
+
+
+def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[Progress] = None,
+            workers: Optional[int] = None, task_limit: int = -1,
+            pool: Optional["SharedPool"] = None) -> ScanResult:
+    """Carry out a plan. ``pool`` lets the scans of both families (run in two threads) share
+    one set of worker processes, so neither core idles while one family finishes up."""
+    conn, family, tasks, known, pricing = work.conn, work.family, work.tasks, work.known, work.pricing
+    bulk = work.repriced or not known or work.work > BULK_BYTES or len(tasks) > BULK_FILES
+    changed = bool(tasks or work.gone or work.repriced)
     complete = True
     conn.execute("BEGIN")
     try:
-        if repriced:
+        if work.repriced:
             _reprice(conn, family, pricing)
             db.set_meta(conn, "pricing", pricing.digest)
-        for path in gone:
-            db.set_retained(conn, family, path, True, now_ms, incremental=not bulk)
+        for path in work.gone:
+            db.set_retained(conn, family, known[path][4], True, work.now_ms, incremental=not bulk)
         applier = _Applier(conn, family, bulk, set(known))
         cold = not known
         if cold:  # building indexes once at the end beats maintaining them row by row
             conn.execute("DROP INDEX IF EXISTS rows_key")
-            conn.execute("DROP INDEX IF EXISTS rows_path")
+            conn.execute("DROP INDEX IF EXISTS rows_fid")
         if family == "codex":
             for task in tasks:
                 if task.state is not None:  # an append: a fork keeps the baseline it started with
                     task.baseline = task.state.get("baseline")
-        complete = _run(family, applier, tasks, deadline, progress, workers, task_limit)
+        complete = _run(family, applier, tasks, deadline, progress, workers, task_limit, pool)
         if cold:
             conn.execute("CREATE INDEX IF NOT EXISTS rows_key ON rows(key)")
-            conn.execute("CREATE INDEX IF NOT EXISTS rows_path ON rows(path)")
+            conn.execute("CREATE INDEX IF NOT EXISTS rows_fid ON rows(fid)")
         if family == "codex" and complete:
-            _revalidate_forks(conn, applier, deadline, progress, workers)
+            _revalidate_forks(conn, applier, deadline, progress, workers, pool)
         if bulk:
-            db.rebuild_counts(conn, family)
+            db.rebuild_counts(conn, family, all_counted=cold)  # bulk inserts count every row
         if changed:
             db.bump_generation(conn)  # invalidates memoised derived results
         conn.execute("COMMIT")
@@ -237,60 +290,112 @@ class _Applier:
         self.known = known  # paths that may already have rows
 
     def apply(self, task: Task, result: Dict[str, Any]) -> None:
-        conn, family, path = self.conn, self.family, task.path
+        conn, family, path, fid = self.conn, self.family, task.path, task.fid
         state = result["state"]
-        rows = result["rows"]
+        new = result["rows"]  # already table tuples (db_rows ran in the worker)
         fork = family == "codex" and _is_fork(state)
         unresolved = fork and state.get("baseline") is None
         if unresolved:
-            rows = []  # §3.5 fail closed: a fork without its parent bills nothing
-        new = rows  # already table tuples (db_rows ran in the worker)
-        new_keys = list({r[1] for r in new if r[1] is not None})
+            new = []  # §3.5 fail closed: a fork without its parent bills nothing
         appending = task.start > 0 and not result["restarted"]
         fresh = path not in self.known  # a file never seen before has no rows to replace
         self.known.add(path)
-        if appending or fresh:
-            affected = new_keys
-        else:
-            old = [k for (k,) in conn.execute(
-                "SELECT DISTINCT key FROM rows WHERE path = ? AND key IS NOT NULL", (path,))]
-            affected = list(set(old) | set(new_keys))
+        new_keys: List[str] = []
+        if not self.bulk or (appending and family == "claude"):
+            new_keys = list({r[1] for r in new if r[1] is not None})
+        affected: List[str] = []
         if not self.bulk:
+            affected = new_keys
+            if not appending and not fresh:
+                old = [k for (k,) in conn.execute(
+                    "SELECT DISTINCT key FROM rows WHERE fid = ? AND key IS NOT NULL", (fid,))]
+                affected = list(set(old) | set(new_keys))
             db.uncount_keys(conn, family, affected)
             if not appending and not fresh:
-                db.uncount_path_unkeyed(conn, family, path)
+                db.uncount_file_unkeyed(conn, family, fid)
         st = result["stat"]
-        conn.execute("""INSERT OR REPLACE INTO files(path, dev, ino, size, mtime, parsed, eof, fp, state,
+        conn.execute("""INSERT OR REPLACE INTO files(fid, path, dev, ino, size, mtime, parsed, eof, fp, state,
                         session_id, is_fork, unresolved, first_ts, cwd, retained, gone_at)
-                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL)""",
-                     (path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
+                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL)""",
+                     (fid, path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
                       result["fp"], db.dump_state(state), (state or {}).get("session_id"),
                       1 if fork else 0, 1 if unresolved else 0, (state or {}).get("first_ts"),
                       (state or {}).get("cwd")))
         if appending:
             if family == "claude" and new_keys:
                 for part in db._chunks(new_keys):  # the file's newer line for a key replaces the older
-                    conn.execute("DELETE FROM rows WHERE path = ? AND key IN (%s)" % ",".join("?" * len(part)),
-                                 [path] + list(part))
+                    conn.execute("DELETE FROM rows WHERE fid = ? AND key IN (%s)" % ",".join("?" * len(part)),
+                                 [fid] + list(part))
         elif not fresh:
-            conn.execute("DELETE FROM rows WHERE path = ?", (path,))
-        conn.executemany("INSERT INTO rows(%s, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)" % db.ROW_COLS,
-                         [r + ((1 if r[1] is None else 0),) for r in new])
+            conn.execute("DELETE FROM rows WHERE fid = ?", (fid,))
+        conn.executemany("INSERT INTO rows(%s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)" % db.ROW_COLS, new)
         if not self.bulk:
             db.count_keys(conn, family, affected)
             loose = [(0, r[3], r[4], r[6], r[7], r[8], r[9], r[10], r[11], r[12], 0) for r in new if r[1] is None]
             db._bump(conn, family, loose, 1)
 
 
+class SharedPool:
+    """One process pool for concurrent scans (created on first use; thread-safe submits)."""
+
+    def __init__(self, workers: Optional[int] = None, first: Optional[str] = None) -> None:
+        import threading
+
+        self.workers = workers or os.cpu_count() or 1
+        self._executor: Any = None
+        self._lock = threading.Lock()
+        # ``first`` (the family with the most to parse) gets the workers to itself; the others
+        # start submitting once its queue is empty, so their parsing fills the time the first
+        # family spends on its own database work at the end.
+        self.first = first
+        self.first_queued = threading.Event()
+        if first is None:
+            self.first_queued.set()
+
+    def wait_turn(self, family: str, deadline: Optional[float]) -> None:
+        if family != self.first:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self.first_queued.wait(timeout)
+
+    def queued(self, family: str) -> None:
+        if family == self.first:
+            self.first_queued.set()
+
+    def executor(self) -> Any:
+        with self._lock:
+            if self._executor is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._executor = ProcessPoolExecutor(max_workers=self.workers)
+            return self._executor
+
+    def start(self) -> None:
+        """Create the worker processes now. Under "fork" this must happen before the caller
+        starts threads: a child forked while another thread holds a lock inherits it held."""
+        import multiprocessing
+
+        pool = self.executor()
+        method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+        if method == "fork":
+            pool.submit(int).result()  # the first submit forks every worker
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+                self._executor = None
+
+
 def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[float],
-         progress: Optional[Progress], workers: Optional[int], task_limit: int) -> bool:
+         progress: Optional[Progress], workers: Optional[int], task_limit: int,
+         shared: Optional[SharedPool] = None) -> bool:
     """Parse ``tasks`` (in a pool when worth it) and apply results; False if cut short."""
     if not tasks:
         return True
     tasks.sort(key=lambda t: -(t.size - t.start))
     total = sum(t.size - t.start for t in tasks) or 1
     done = 0
-    workers = workers or os.cpu_count() or 1
+    workers = shared.workers if shared is not None else (workers or os.cpu_count() or 1)
 
     def finish(task: Task, result: Dict[str, Any]) -> None:
         nonlocal done
@@ -301,7 +406,7 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
             applier.apply(task, result)
 
     def args(t: Task) -> Tuple[Any, ...]:
-        return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit)
+        return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit, t.fid, applier.bulk)
 
     if workers <= 1 or len(tasks) == 1 or total < PARALLEL_MIN_BYTES or not _pool_safe():
         for task in tasks:
@@ -310,6 +415,7 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
             finish(task, parse_file(*args(task)))
         return True
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from contextlib import nullcontext
 
     batches: List[List[Task]] = []
     for task in tasks:  # largest first; small files share a task
@@ -321,12 +427,17 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
     queue = list(reversed(batches))  # pop() takes the largest first
     window = 2 * workers             # results are held until applied: keep few in flight
     complete = True
-    with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
+    if shared is not None:
+        shared.wait_turn(family, deadline)
+    with (nullcontext(shared.executor()) if shared is not None
+          else ProcessPoolExecutor(max_workers=min(workers, len(batches)))) as pool:
         running: Dict[Any, List[Task]] = {}
         while queue or running:
             while queue and len(running) < window and complete:
                 batch = queue.pop()
                 running[pool.submit(parse_batch, [args(t) for t in batch])] = batch
+            if shared is not None and not queue:
+                shared.queued(family)
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
             finished, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             if not finished:
@@ -364,31 +475,33 @@ def _is_fork(state: Optional[Dict[str, Any]]) -> bool:
 def _baseline(conn: sqlite3.Connection, parent_path: Optional[str], fork_ts: Optional[int]) -> Optional[List[int]]:
     if parent_path is None or fork_ts is None:
         return None
-    flags = conn.execute("SELECT unresolved FROM files WHERE path = ?", (parent_path,)).fetchone()
+    flags = conn.execute("SELECT unresolved, fid FROM files WHERE path = ?", (parent_path,)).fetchone()
     if flags is None or flags[0]:
         return None
     a, b, e, d = conn.execute("SELECT COALESCE(SUM(a),0), COALESCE(SUM(b),0), COALESCE(SUM(e),0), "
-                              "COALESCE(SUM(d),0) FROM rows WHERE path = ? AND ts <= ?",
-                              (parent_path, fork_ts)).fetchone()
+                              "COALESCE(SUM(d),0) FROM rows WHERE fid = ? AND ts <= ?",
+                              (flags[1], fork_ts)).fetchone()
     return [a, b, e, d]
 
 
 def _revalidate_forks(conn: sqlite3.Connection, applier: _Applier, deadline: Optional[float],
-                      progress: Optional[Progress], workers: Optional[int]) -> None:
+                      progress: Optional[Progress], workers: Optional[int],
+                      shared: Optional[SharedPool] = None) -> None:
     """Re-parse fork children whose parent appeared, vanished or changed before the fork time
     (first scans parse every file as if it had no parent: forks are rare); repeated so a fork
     of a fork sees its parent's final rows."""
     for _ in range(16):  # fork chains deeper than this are left as they are
         redo: List[Task] = []
-        for path, size, blob in conn.execute("SELECT path, size, state FROM files WHERE is_fork = 1 AND retained = 0").fetchall():
+        for fid, path, size, blob in conn.execute(
+                "SELECT fid, path, size, state FROM files WHERE is_fork = 1 AND retained = 0").fetchall():
             state = db.load_state(blob) or {}
             parent = conn.execute("SELECT path FROM files WHERE session_id = ? AND path != ? ORDER BY path LIMIT 1",
                                   (state.get("forked_from"), path)).fetchone()
             want = _baseline(conn, parent[0] if parent else None, state.get("fork_ts"))
             if want != state.get("baseline"):
-                task = Task(path, size)  # full reparse with the new baseline
+                task = Task(path, size, fid)  # full reparse with the new baseline
                 task.baseline = want
                 redo.append(task)
         if not redo:
             return
-        _run("codex", applier, redo, deadline, progress, workers, -1)
+        _run("codex", applier, redo, deadline, progress, workers, -1, shared)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from codexbar.cost import report as R
 from codexbar.cost import scanner
@@ -31,6 +31,64 @@ def scan_family(env: Any, family: str, *, deadline: Optional[float] = None,
                             task_limit=task_limit, now_ms=int(env.now().timestamp() * 1000))
     finally:
         lock.release()
+
+
+def scan_families(env: Any, families: List[str], *,
+                  progress: Optional[Dict[str, Callable[[int, int], None]]] = None,
+                  workers: Optional[int] = None) -> Dict[str, Any]:
+    """Scan several families at once: family → ScanResult, or the exception that stopped it.
+
+    With more than one family and real parsing to do, the scans run in threads that share one
+    process pool: while one family's main-side work (SQLite writes, index builds, dedup) runs,
+    the workers keep parsing the other's logs.
+    """
+    import threading
+
+    from codexbar.cache import FileLock
+
+    results: Dict[str, Any] = {}
+    locks = []
+    plans: Dict[str, scanner.Plan] = {}
+    now_ms = int(env.now().timestamp() * 1000)
+    shared: Optional[scanner.SharedPool] = None
+    try:
+        for family in sorted(set(families)):  # one order everywhere: no lock cycles
+            try:
+                lock = FileLock(env.cache_dir, "cost-" + family)
+                if not lock.acquire(timeout=3600.0):
+                    raise ScanBusy(family)
+                locks.append(lock)
+                plans[family] = scanner.plan(env, family, now_ms)
+            except Exception as exc:  # noqa: BLE001 - reported per family
+                results[family] = exc
+        order = sorted(plans, key=lambda f: -plans[f].work)  # the biggest first, in this thread
+        if len(plans) > 1 and any(p.wants_pool(workers) for p in plans.values()):
+            shared = scanner.SharedPool(workers, first=order[0])
+            shared.start()  # before any thread exists (fork safety)
+
+        def run(family: str) -> None:
+            try:
+                results[family] = scanner.execute(plans[family], progress=(progress or {}).get(family),
+                                                  workers=workers, pool=shared)
+            except BaseException as exc:  # noqa: BLE001 - reported per family
+                results[family] = exc
+            finally:
+                if shared is not None:
+                    shared.queued(family)  # never leave the others waiting
+
+        threads = [threading.Thread(target=run, args=(f,), daemon=True) for f in order[1:]]
+        for thread in threads:
+            thread.start()
+        if order:
+            run(order[0])
+        for thread in threads:
+            thread.join()
+    finally:
+        if shared is not None:
+            shared.close()
+        for lock in locks:
+            lock.release()
+    return {f: results[f] for f in families}
 
 
 def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
