@@ -78,9 +78,14 @@ def _tokens(value: Any) -> int:
     return _count(value)
 
 
-def _row(obj: Any, pricing: Pricing, words: Any) -> Optional[Row]:
-    """A parsed line → a row. ``words()`` says whether the raw line mentions vertex/gcp in any
-    case (asked only when the ids do not already decide)."""
+# A line that passed every check but is not priced yet: (key, ts, model, input, read, create,
+# create_1h, output, sidechain, vertex-by-id). Pricing and the Vertex metadata test wait until
+# the line is known to survive the in-file dedup (a streamed response writes several lines
+# per key; only the last one counts).
+_Light = Tuple[Optional[str], int, str, int, int, int, int, int, bool, bool]
+
+
+def _light(obj: Any) -> Optional[_Light]:
     if type(obj) is not dict or obj.get("type") != "assistant":
         return None
     message = obj.get("message")
@@ -106,11 +111,22 @@ def _row(obj: Any, pricing: Pricing, words: Any) -> Optional[Row]:
         create_1h = min(_tokens(breakdown.get("ephemeral_1h_input_tokens")), create)
     msg_id, req_id = message.get("id"), obj.get("requestId")
     key = "%s:%s" % (msg_id, req_id) if isinstance(msg_id, str) and isinstance(req_id, str) else None
+    return (key, ts, model, inp, read, create, create_1h, out, obj.get("isSidechain") is True,
+            _id_says_vertex(obj, message))
+
+
+def _priced(light: _Light, vertex: bool, pricing: Pricing) -> Row:
+    key, ts, model, inp, read, create, create_1h, out, sidechain, _ = light
     name = pricing.normalize_claude(model)
     cost = pricing.claude_cost(name, ts, inp, read, create, create_1h, out)
-    vertex = _id_says_vertex(obj, message) or (words() and _has_vertex_key(obj))
-    return (key, day_key(ts), name, ts, obj.get("isSidechain") is True, vertex,
-            inp, read, create, create_1h, out, cost)
+    return (key, day_key(ts), name, ts, sidechain, vertex, inp, read, create, create_1h, out, cost)
+
+
+def _words(lowered: bytes, start: int = 0, end: Optional[int] = None) -> bool:
+    """Could the metadata walk match? Only if the raw line mentions vertex/gcp in any case."""
+    if end is None:
+        end = len(lowered)
+    return lowered.find(b"vertex", start, end) >= 0 or lowered.find(b"gcp", start, end) >= 0
 
 
 def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
@@ -121,51 +137,78 @@ def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
         obj = jsonline.loads(line)
     except ValueError:  # also UnicodeDecodeError: non-UTF-8 bytes skip the line only
         return None
-
-    def words() -> bool:
-        lowered = line.lower()
-        return b"vertex" in lowered or b"gcp" in lowered
-
-    return _row(obj, pricing, words)
+    light = _light(obj)
+    if light is None:
+        return None
+    vertex = light[9] or (_words(line.lower()) and _has_vertex_key(obj))
+    return _priced(light, vertex, pricing)
 
 
 _ASSISTANT = b'"type":"assistant"'
+_USAGE = b'"usage"'
 
 
 def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int = MAX_LINE) -> None:
     """An ``iter_chunks`` buffer of whole lines → rows, in file order.
 
-    Same answers as ``parse_line`` on every line, but only lines containing
-    ``"type":"assistant"`` are ever cut out (located with ``bytes.find``, parsed from a
-    zero-copy view when the parser allows it).
+    Same answers as ``parse_line`` on every line, but cheaper: only lines holding ``"usage"``
+    and ``"type":"assistant"`` are ever cut out (located with ``bytes.find`` in the buffer,
+    parsed from a zero-copy view when the parser allows it), and pricing plus the Vertex test
+    run only for the lines that survive the in-file dedup.
     """
     if not data.endswith(b"\n"):
         return  # an OVERSIZED marker: never counts
     find, rfind = data.find, data.rfind
     view = memoryview(data) if jsonline.ACCEPTS_VIEW else data
     loads = jsonline.loads
-    lowered: List[bytes] = []  # the buffer lower-cased once, on first need
-    hit = find(_ASSISTANT)
-    while hit >= 0:
+    staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
+    keyed, unkeyed = into.keyed, into.unkeyed
+    pos = 0
+    while True:
+        hit = find(_USAGE, pos)
+        if hit < 0:
+            break
         start = rfind(b"\n", 0, hit) + 1
         end = find(b"\n", hit)  # the buffer ends in a newline: always found
-        hit = find(_ASSISTANT, end)
-        if end - start > max_line or find(b'"usage"', start, end) < 0:
+        pos = end + 1
+        if end - start > max_line:
+            continue
+        # "type" usually follows "usage" (Claude Code writes message, then type)
+        if find(_ASSISTANT, hit, end) < 0 and find(_ASSISTANT, start, end) < 0:
             continue
         try:
-            obj = loads(view[start:end])
+            light = _light(loads(view[start:end]))
         except ValueError:
             continue
-
-        def words(start: int = start, end: int = end) -> bool:
+        if light is None:
+            continue
+        slot = [light, start, end, len(unkeyed)]
+        staged.append(slot)
+        key = light[0]
+        if key is None:
+            unkeyed.append(slot)  # type: ignore[arg-type]
+        else:
+            keyed.pop(key, None)  # re-insert so file order follows the winning line
+            keyed[key] = slot  # type: ignore[assignment]
+    if not staged:
+        return
+    lowered = b""
+    for slot in staged:
+        light, start, end, index = slot
+        key = light[0]
+        if key is not None and keyed.get(key) is not slot:
+            continue  # a later line of the same response replaced it
+        vertex = light[9]
+        if not vertex:
             if not lowered:
-                lowered.append(data.lower())
-            low = lowered[0]
-            return low.find(b"vertex", start, end) >= 0 or low.find(b"gcp", start, end) >= 0
-
-        row = _row(obj, pricing, words)
-        if row is not None:
-            into.add(row)
+                lowered = data.lower()
+            if _words(lowered, start, end):
+                vertex = _has_vertex_key(loads(view[start:end]))
+        row = _priced(light, vertex, pricing)
+        if key is None:
+            unkeyed[index] = row  # type: ignore[arg-type]
+        else:
+            keyed[key] = row  # same key: keeps its place
 
 
 class FileRows:

@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from codexbar.cost import jsonline
-from codexbar.cost.lines import OVERSIZED, split_lines
+from codexbar.cost.lines import OVERSIZED, PREFIX
 from codexbar.cost.pricing import Pricing
 from codexbar.cost.timeutil import day_key, parse_ms
 
@@ -113,22 +113,33 @@ class Reducer:
 
     # -- line dispatch ------------------------------------------------------------------------
     def feed_chunk(self, data: bytes, pricing: Pricing, rows: List[Row]) -> None:
-        """An ``iter_chunks`` buffer (whole lines or an OVERSIZED marker)."""
-        self.feed(split_lines(data, MAX_LINE), pricing, rows)
+        """An ``iter_chunks`` buffer (whole lines or an OVERSIZED marker).
+
+        Same as ``feed`` on its lines, but response_item lines (most of the bytes) are passed
+        over where they lie, without being cut out of the buffer.
+        """
+        if not data.endswith(b"\n"):
+            self._dispatch([data], pricing, rows)
+            return
+        find, startswith = data.find, data.startswith
+        lines = []
+        pos, size = 0, len(data)
+        while pos < size:
+            end = find(b"\n", pos)
+            if end - pos > MAX_LINE:
+                lines.append(OVERSIZED + data[pos:pos + PREFIX])
+            elif not (startswith(_TS_HEAD, pos) and _skipped_kind(data, pos, end)):
+                lines.append(data[pos:end])
+            pos = end + 1
+        self._dispatch(lines, pricing, rows)
 
     def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
+        self._dispatch([line for line in lines if not (line[:14] == _TS_HEAD and _skipped_kind(line, 0, len(line)))],
+                       pricing, rows)
+
+    def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
         loads = jsonline.loads
         for line in lines:
-            if line[:14] == _TS_HEAD:
-                # Codex writes {"timestamp":"…","type":"<kind>",…}. Most bytes are response_item
-                # lines, which never count: recognise them from the head instead of searching
-                # them for five words. Only a plain timestamp string (no quote, no backslash)
-                # proves the "type" found next is the top-level key.
-                cut = line.find(_KIND_AFTER_TS, 14, 96)
-                if cut > 0 and line.startswith(_SKIPPED_KIND, cut + 10):
-                    head = line[14:cut]
-                    if b'"' not in head and b"\\" not in head:
-                        continue
             if b'"type":"event_msg"' in line:
                 if b"token_count" not in line and b"task_started" not in line:
                     continue
@@ -298,6 +309,21 @@ class Reducer:
         self.raw_baseline = list(total)
         if self.raw_baseline[:3] != self.counted[:3]:
             self.divergent = True
+
+
+def _skipped_kind(data: bytes, pos: int, end: int) -> bool:
+    """Is the line at ``data[pos:end]`` (starting with ``{"timestamp":"``) a response_item?
+
+    Codex writes {"timestamp":"…","type":"<kind>",…}. Most bytes are response_item lines, which
+    never count: recognise them from the head instead of searching them for five words. Only a
+    plain timestamp string (no quote, no backslash) proves the "type" found next is the
+    top-level key.
+    """
+    cut = data.find(_KIND_AFTER_TS, pos + 14, min(pos + 96, end))
+    if cut < 0 or not data.startswith(_SKIPPED_KIND, cut + 10):
+        return False
+    head = data[pos + 14:cut]
+    return b'"' not in head and b"\\" not in head
 
 
 def _fork_parent(payload: Dict[str, Any]) -> Optional[str]:
