@@ -145,16 +145,18 @@ def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
 
 
 _ASSISTANT = b'"type":"assistant"'
+_ASSISTANT_LAST = len(_ASSISTANT) - 1
 _USAGE = b'"usage"'
+_TAIL = 512
 
 
 def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int = MAX_LINE) -> None:
     """An ``iter_chunks`` buffer of whole lines → rows, in file order.
 
-    Same answers as ``parse_line`` on every line, but cheaper: only lines holding ``"usage"``
-    and ``"type":"assistant"`` are ever cut out (located with ``bytes.find`` in the buffer,
-    parsed from a zero-copy view when the parser allows it), and pricing plus the Vertex test
-    run only for the lines that survive the in-file dedup.
+    Same answers as ``parse_line`` on every line, but cheaper: lines are found with ``find``
+    in the buffer, only those holding ``"usage"`` and ``"type":"assistant"`` are parsed (from a
+    zero-copy view when the parser allows it), and pricing plus the Vertex test run only for
+    the lines that survive the in-file dedup.
     """
     if not data.endswith(b"\n"):
         return  # an OVERSIZED marker: never counts
@@ -163,18 +165,19 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
     loads = jsonline.loads
     staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
     keyed, unkeyed = into.keyed, into.unkeyed
-    pos = 0
-    while True:
-        hit = find(_USAGE, pos)
-        if hit < 0:
-            break
-        start = rfind(b"\n", 0, hit) + 1
-        end = find(b"\n", hit)  # the buffer ends in a newline: always found
-        pos = end + 1
+    pos, size = 0, len(data)
+    while pos < size:
+        end = find(b"\n", pos)  # the buffer ends in a newline: always found
+        start, pos = pos, end + 1
         if end - start > max_line:
             continue
-        # "type" usually follows "usage" (Claude Code writes message, then type)
-        if find(_ASSISTANT, hit, end) < 0 and find(_ASSISTANT, start, end) < 0:
+        # Claude Code writes "type" near the end of a line and "usage" shortly before it, so
+        # look at the tail first; a line without them there is still searched in full.
+        tail = end - _TAIL if end - _TAIL > start else start
+        at = find(_ASSISTANT, tail, end)
+        if at < 0 and (tail == start or find(_ASSISTANT, start, tail + _ASSISTANT_LAST) < 0):
+            continue
+        if (at < 0 or rfind(_USAGE, start, at) < 0) and find(_USAGE, start, end) < 0:
             continue
         try:
             light = _light(loads(view[start:end]))
