@@ -195,18 +195,14 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
             keyed[key] = slot  # type: ignore[assignment]
     if not staged:
         return
-    lowered = b""
     for slot in staged:
         light, start, end, index = slot
         key = light[0]
         if key is not None and keyed.get(key) is not slot:
             continue  # a later line of the same response replaced it
         vertex = light[9]
-        if not vertex:
-            if not lowered:
-                lowered = data.lower()
-            if _words(lowered, start, end):
-                vertex = _has_vertex_key(loads(view[start:end]))
+        if not vertex and _words(data[start:end].lower()):
+            vertex = _has_vertex_key(loads(view[start:end]))
         row = _priced(light, vertex, pricing)
         if key is None:
             unkeyed[index] = row  # type: ignore[arg-type]

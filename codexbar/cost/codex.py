@@ -28,7 +28,8 @@ Vec = List[int]  # [input, cached, output, reasoning]; comparisons use the first
 _INT_LIMIT = 1 << 63
 _TS_HEAD = b'{"timestamp":"'
 _KIND_AFTER_TS = b'","type":"'
-_SKIPPED_KIND = b'response_item"'
+_EVENT_HEAD = b'event_msg","payload":{"type":"'
+_COUNTED_EVENTS = (b'token_count"', b'task_started"')
 _MODEL_IN_PREFIX = re.compile(rb'"(?:model|model_name)"\s*:\s*"([^"]*)"')
 
 
@@ -115,8 +116,8 @@ class Reducer:
     def feed_chunk(self, data: bytes, pricing: Pricing, rows: List[Row]) -> None:
         """An ``iter_chunks`` buffer (whole lines or an OVERSIZED marker).
 
-        Same as ``feed`` on its lines, but response_item lines (most of the bytes) are passed
-        over where they lie, without being cut out of the buffer.
+        Same as ``feed`` on its lines, but lines that cannot count (most of the bytes) are
+        passed over where they lie, without being cut out of the buffer.
         """
         if not data.endswith(b"\n"):
             self._dispatch([data], pricing, rows)
@@ -128,13 +129,13 @@ class Reducer:
             end = find(b"\n", pos)
             if end - pos > MAX_LINE:
                 lines.append(OVERSIZED + data[pos:pos + PREFIX])
-            elif not (startswith(_TS_HEAD, pos) and _skipped_kind(data, pos, end)):
+            elif not (startswith(_TS_HEAD, pos) and _ignorable(data, pos, end)):
                 lines.append(data[pos:end])
             pos = end + 1
         self._dispatch(lines, pricing, rows)
 
     def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
-        self._dispatch([line for line in lines if not (line[:14] == _TS_HEAD and _skipped_kind(line, 0, len(line)))],
+        self._dispatch([line for line in lines if not (line[:14] == _TS_HEAD and _ignorable(line, 0, len(line)))],
                        pricing, rows)
 
     def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
@@ -311,19 +312,28 @@ class Reducer:
             self.divergent = True
 
 
-def _skipped_kind(data: bytes, pos: int, end: int) -> bool:
-    """Is the line at ``data[pos:end]`` (starting with ``{"timestamp":"``) a response_item?
+def _ignorable(data: bytes, pos: int, end: int) -> bool:
+    """Can the line at ``data[pos:end]`` (starting with ``{"timestamp":"``) never count?
 
-    Codex writes {"timestamp":"…","type":"<kind>",…}. Most bytes are response_item lines, which
-    never count: recognise them from the head instead of searching them for five words. Only a
-    plain timestamp string (no quote, no backslash) proves the "type" found next is the
-    top-level key.
+    Codex writes {"timestamp":"…","type":"<kind>","payload":{"type":"<event>",…}}. Most bytes
+    are response_item lines and event_msg lines other than token_count/task_started; the reducer
+    ignores them after parsing, so they are recognised from the head instead of being searched
+    for five words and parsed. The timestamp string ending at the first quote (not escaped)
+    proves the "type" after it is the top-level key; an escaped event name is left to the parser.
     """
-    cut = data.find(_KIND_AFTER_TS, pos + 14, min(pos + 96, end))
-    if cut < 0 or not data.startswith(_SKIPPED_KIND, cut + 10):
+    quote = data.find(b'"', pos + 14, pos + 96)
+    if quote < 0 or data[quote - 1] == 92 or not data.startswith(_KIND_AFTER_TS, quote):  # 92: backslash
         return False
-    head = data[pos + 14:cut]
-    return b'"' not in head and b"\\" not in head
+    kind = quote + 10
+    if data.startswith(b'response_item"', kind):
+        return True
+    if not data.startswith(_EVENT_HEAD, kind):
+        return False
+    at = kind + len(_EVENT_HEAD)
+    if data.startswith(_COUNTED_EVENTS, at):
+        return False
+    close = data.find(b'"', at, end)
+    return close > at and data.find(b"\\", at, close) < 0
 
 
 def _fork_parent(payload: Dict[str, Any]) -> Optional[str]:
