@@ -288,6 +288,14 @@ class _Applier:
         self.family = family
         self.bulk = bulk
         self.known = known  # paths that may already have rows
+        self.files: List[tuple] = []  # files rows not written yet
+
+    def flush(self) -> None:
+        if self.files:
+            self.conn.executemany("""INSERT OR REPLACE INTO files(fid, path, dev, ino, size, mtime, parsed, eof,
+                                     fp, state, session_id, is_fork, unresolved, first_ts, cwd, retained, gone_at)
+                                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL)""", self.files)
+            self.files = []
 
     def apply(self, task: Task, result: Dict[str, Any]) -> None:
         conn, family, path, fid = self.conn, self.family, task.path, task.fid
@@ -314,13 +322,12 @@ class _Applier:
             if not appending and not fresh:
                 db.uncount_file_unkeyed(conn, family, fid)
         st = result["stat"]
-        conn.execute("""INSERT OR REPLACE INTO files(fid, path, dev, ino, size, mtime, parsed, eof, fp, state,
-                        session_id, is_fork, unresolved, first_ts, cwd, retained, gone_at)
-                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL)""",
-                     (fid, path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
-                      result["fp"], db.dump_state(state), (state or {}).get("session_id"),
-                      1 if fork else 0, 1 if unresolved else 0, (state or {}).get("first_ts"),
-                      (state or {}).get("cwd")))
+        self.files.append((fid, path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
+                           result["fp"], db.dump_state(state), (state or {}).get("session_id"),
+                           1 if fork else 0, 1 if unresolved else 0, (state or {}).get("first_ts"),
+                           (state or {}).get("cwd")))
+        if not self.bulk or len(self.files) >= 512:  # bulk: one statement per few hundred files
+            self.flush()
         if appending:
             if family == "claude" and new_keys:
                 for part in db._chunks(new_keys):  # the file's newer line for a key replaces the older
@@ -390,6 +397,15 @@ def _run(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[f
          progress: Optional[Progress], workers: Optional[int], task_limit: int,
          shared: Optional[SharedPool] = None) -> bool:
     """Parse ``tasks`` (in a pool when worth it) and apply results; False if cut short."""
+    try:
+        return _parse_and_apply(family, applier, tasks, deadline, progress, workers, task_limit, shared)
+    finally:
+        applier.flush()
+
+
+def _parse_and_apply(family: str, applier: _Applier, tasks: List[Task], deadline: Optional[float],
+                     progress: Optional[Progress], workers: Optional[int], task_limit: int,
+                     shared: Optional[SharedPool]) -> bool:
     if not tasks:
         return True
     tasks.sort(key=lambda t: -(t.size - t.start))
