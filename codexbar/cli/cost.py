@@ -112,12 +112,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
                                   progress={f: progress.callback(f) for f in families.values()} if progress else None)
     if progress:
         progress.close()
+    compact = fmt == "json" and not getattr(args, "pretty", False) and _compact_joins()
+    parts: List[str] = []  # compact JSON elements, memoised by the scan database
     try:
         for pid in ids:
             result = scans[families[pid]]
             try:
                 if isinstance(result, BaseException):
                     raise result
+                if compact:
+                    parts.append(service.report_json(env, pid, result, days))
+                    continue
                 report = service.build_report(env, pid, result, days, with_projects=(pid == "codex"),
                                               with_sessions=(pid == "codex" and group_by == "session"))
             except Exception as exc:  # noqa: BLE001 - a provider failure is an element, not a crash
@@ -126,9 +131,14 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
                 message = redact("Could not scan local %s logs: %s" % (DISPLAY[pid], getattr(exc, "message", None) or exc))
                 code = 1
-                elements.append({"provider": pid, "source": "local", "updatedAt": iso_z(env.now()),
-                                 "daily": [], "projects": [],
-                                 "error": {"code": 1, "message": message, "kind": "provider"}})
+                failure = {"provider": pid, "source": "local", "updatedAt": iso_z(env.now()),
+                           "daily": [], "projects": [],
+                           "error": {"code": 1, "message": message, "kind": "provider"}}
+                elements.append(failure)
+                if compact:
+                    from codexbar.render.json_out import dumps
+
+                    parts.append(dumps([failure])[1:-1])
                 if fmt != "json":
                     sys.stderr.write("Error: %s\n" % message)
                 continue
@@ -138,11 +148,21 @@ def run(args: argparse.Namespace, env: Env) -> int:
         for result in scans.values():
             if not isinstance(result, BaseException):
                 result.close()
-    if fmt == "json":
+    if compact:
+        print("[" + ",".join(parts) + "]")
+    elif fmt == "json":
         print_json(elements, args)
     elif sections:
         print("\n\n".join(sections))
     return code
+
+
+def _compact_joins() -> bool:
+    """Is compact JSON of a list its elements' JSON joined by commas (so memoised element texts
+    can be printed as they are)?"""
+    from codexbar.render.json_out import dumps
+
+    return dumps([0, {"a": [1]}]) == "[0," + dumps([{"a": [1]}])[1:-1] + "]" and dumps([]) == "[]"
 
 
 def _select(args: argparse.Namespace, env: Env) -> List[str]:

@@ -161,8 +161,8 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
     if not data.endswith(b"\n"):
         return  # an OVERSIZED marker: never counts
     find, rfind = data.find, data.rfind
-    view = memoryview(data) if jsonline.ACCEPTS_VIEW else data
-    loads = jsonline.loads
+    loads, views = jsonline.parser()
+    view = memoryview(data) if views else data
     staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
     keyed, unkeyed = into.keyed, into.unkeyed
     pos, size = 0, len(data)

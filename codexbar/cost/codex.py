@@ -139,7 +139,7 @@ class Reducer:
                        pricing, rows)
 
     def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
-        loads = jsonline.loads
+        loads = jsonline.parser()[0]
         for line in lines:
             if b'"type":"event_msg"' in line:
                 if b"token_count" not in line and b"task_started" not in line:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable, Union
+from typing import Any, Callable, List, Tuple, Union
 
 Data = Union[bytes, memoryview]
 
@@ -55,12 +55,28 @@ def _make_fast(fast: Callable[[Data], Any]) -> Callable[[Data], Any]:
     return loads
 
 
-try:
-    from orjson import loads as _orjson_loads
-except ImportError:  # e.g. a Python without a wheel for it: same answers, slower
-    _orjson_loads = None
+_CHOSEN: List[Any] = []  # [loads, accepts memoryview] once chosen
 
-FAST = _orjson_loads is not None
-# orjson reads memoryview slices without copying them; the fallback copies anyway
-ACCEPTS_VIEW = FAST
-loads: Callable[[Data], Any] = _make_fast(_orjson_loads) if _orjson_loads is not None else std_loads
+
+def parser() -> Tuple[Callable[[Data], Any], bool]:
+    """``(loads, accepts_memoryview)``: orjson's when it can be imported, else the fallback.
+
+    Chosen on first use, not at import: importing orjson costs ~10 ms (it pulls in dataclasses
+    and uuid), which a scan that finds nothing new should not pay.
+    """
+    if not _CHOSEN:
+        try:
+            from orjson import loads as fast
+        except ImportError:  # e.g. a Python without a wheel for it: same answers, slower
+            _CHOSEN.extend((std_loads, False))
+        else:
+            _CHOSEN.extend((_make_fast(fast), True))  # orjson reads views without copying
+    return _CHOSEN[0], _CHOSEN[1]
+
+
+def is_fast() -> bool:
+    return parser()[0] is not std_loads
+
+
+def loads(data: Data) -> Any:
+    return parser()[0](data)

@@ -127,6 +127,27 @@ def build_report(env: Any, provider: str, result: scanner.ScanResult, days: int,
     return report
 
 
+_STAMP = "\x00updatedAt\x00"  # stands for the time in a memoised report
+
+
+def report_json(env: Any, provider: str, result: scanner.ScanResult, days: int) -> str:
+    """The public report element as compact JSON (what ``codexbar cost --json`` prints for it),
+    memoised per database generation: a re-scan that found nothing new only stamps the time."""
+    from codexbar.cost import db
+    from codexbar.render.json_out import dumps, iso_z
+
+    now = env.now()
+    since, until = window(now, days)
+    memo = "json:%s:%s:%s:%d:%d" % (provider, since, until, days, result.complete)
+    text = db.memo_get(result.conn, memo)
+    if not isinstance(text, str):
+        report = build_report(env, provider, result, days, with_projects=(provider == "codex"))
+        report["updatedAt"] = _STAMP
+        text = dumps([R.public(report)])[1:-1]
+        db.memo_set(result.conn, memo, text)
+    return text.replace(dumps(_STAMP), dumps(iso_z(now)), 1)
+
+
 def cost_report(env: Any, provider: str, days: int = 30, **kwargs: Any) -> Dict[str, Any]:
     result = scan_family(env, FAMILY[provider], deadline=kwargs.pop("deadline", None),
                          progress=kwargs.pop("progress", None), workers=kwargs.pop("workers", None))

@@ -44,7 +44,7 @@ def _outcome(fn, data):
         return ("rejected", None)
 
 
-@pytest.mark.skipif(not jsonline.FAST, reason="orjson not installed")
+@pytest.mark.skipif(not jsonline.is_fast(), reason="orjson not installed")
 @pytest.mark.parametrize("data", TRICKY, ids=range(len(TRICKY)))
 def test_fallback_parser_accepts_and_rejects_like_orjson(data):
     assert _outcome(jsonline.loads, data) == _outcome(jsonline.std_loads, data)
@@ -66,7 +66,7 @@ NO_ORJSON = """
 import sys
 sys.modules["orjson"] = None  # as on a Python without an orjson wheel
 from codexbar.cost import jsonline
-assert not jsonline.FAST
+assert not jsonline.is_fast()
 from codexbar.cli import main
 sys.argv = ["codexbar"] + sys.argv[1:]
 sys.exit(main())
