@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-SCHEMA = "cost-db-3-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
+SCHEMA = "cost-db-4-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
 
 # rows columns a..e: Claude input, cache read, cache create, 1h create, output;
 #                    Codex  input (incl. cached), cached, 0, reasoning, output
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS rows(
   counted INT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS rows_key ON rows(key);
 CREATE INDEX IF NOT EXISTS rows_fid ON rows(fid);
+CREATE TABLE IF NOT EXISTS blobs(k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE IF NOT EXISTS agg(
   provider TEXT, day TEXT, model TEXT, a INT, b INT, c INT, d INT, e INT, cost INT,
   unpriced INT, n INT, retained INT, PRIMARY KEY(provider, day, model));
@@ -115,12 +116,33 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def known_files(conn: sqlite3.Connection) -> Dict[str, tuple]:
-    """path → (stat tuple, parsed, eof, retained, fid); blobs are fetched only for files that changed."""
+    """path → (stat tuple, parsed, eof, retained, fid); blobs are fetched only for files that changed.
+
+    Read from the snapshot the last scan stored (one marshal blob: a re-scan that finds nothing
+    new loads it in a few milliseconds), or from the files table when there is none.
+    """
+    row = conn.execute("SELECT v FROM blobs WHERE k = 'files'").fetchone()
+    if row is not None:
+        try:
+            gen, known = marshal.loads(row[0])
+        except (ValueError, EOFError, TypeError):
+            gen, known = None, None
+        if gen == generation(conn) and isinstance(known, dict):
+            return known
+    return known_files_table(conn)
+
+
+def known_files_table(conn: sqlite3.Connection) -> Dict[str, tuple]:
     out = {}
     for path, dev, ino, size, mtime, parsed, eof, retained, fid in conn.execute(
             "SELECT path, dev, ino, size, mtime, parsed, eof, retained, fid FROM files"):
         out[path] = ((dev, ino, size, mtime), parsed, bool(eof), bool(retained), fid)
     return out
+
+
+def save_known(conn: sqlite3.Connection, known: Dict[str, tuple]) -> None:
+    """Store ``known_files``' answer for the current generation (inside the scan's transaction)."""
+    conn.execute("INSERT OR REPLACE INTO blobs VALUES ('files', ?)", (marshal.dumps((generation(conn), known)),))
 
 
 def next_fid(conn: sqlite3.Connection) -> int:

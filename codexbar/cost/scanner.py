@@ -258,6 +258,12 @@ def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[
             db.rebuild_counts(conn, family, all_counted=cold)  # bulk inserts count every row
         if changed:
             db.bump_generation(conn)  # invalidates memoised derived results
+            known_now = dict(known)
+            for path in work.gone:
+                info = known_now[path]
+                known_now[path] = info[:3] + (True,) + info[4:]
+            known_now.update(applier.updates)
+            db.save_known(conn, known_now)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -289,6 +295,7 @@ class _Applier:
         self.bulk = bulk
         self.known = known  # paths that may already have rows
         self.files: List[tuple] = []  # files rows not written yet
+        self.updates: Dict[str, tuple] = {}  # path → db.known_files entry after this scan
 
     def flush(self) -> None:
         if self.files:
@@ -322,6 +329,7 @@ class _Applier:
             if not appending and not fresh:
                 db.uncount_file_unkeyed(conn, family, fid)
         st = result["stat"]
+        self.updates[path] = ((st[0], st[1], st[2], st[3]), result["parsed"], bool(result["eof"]), False, fid)
         self.files.append((fid, path, st[0], st[1], st[2], st[3], result["parsed"], 1 if result["eof"] else 0,
                            result["fp"], db.dump_state(state), (state or {}).get("session_id"),
                            1 if fork else 0, 1 if unresolved else 0, (state or {}).get("first_ts"),

@@ -223,3 +223,41 @@ def test_timestamp_fast_path_equals_datetime_parsing():
             rng.randint(0, 59), rng.randint(0, 59), rng.randint(0, 999)))
     for text in samples:
         assert timeutil.parse_ms(text) == timeutil._parse_slow(text), text
+
+
+# -- warm re-scans ------------------------------------------------------------------------------
+
+
+def test_file_snapshot_always_matches_the_files_table(logs, env):
+    """Warm scans read the known files from a stored snapshot; after cold, appended, deleted,
+    replaced and resumed files it must say exactly what the files table says."""
+    import sqlite3
+
+    from codexbar.cost import db, scanner, service
+
+    def check(family):
+        conn = sqlite3.connect(str(scanner.db_file(env(), family)))
+        try:
+            snapshot = db.known_files(conn)
+            assert conn.execute("SELECT COUNT(*) FROM blobs WHERE k = 'files'").fetchone()[0] == 1
+            assert snapshot == db.known_files_table(conn)
+            return snapshot
+        finally:
+            conn.close()
+
+    for family in ("claude", "codex"):
+        service.cost_report(env(), family)
+        first = check(family)
+        assert first and not any(info[3] for info in first.values())
+    session = next((logs / ".claude" / "projects").rglob("*.jsonl"))
+    with open(session, "ab") as handle:
+        handle.write(b'{"type":"user","message":{}}\n')
+    gone = next((logs / ".codex").rglob("*.jsonl"))
+    gone.unlink()
+    for family in ("claude", "codex"):
+        service.cost_report(env(), family)
+    assert check("claude")[str(session)][0][2] == session.stat().st_size
+    assert check("codex")[str(gone)][3] is True  # retained history
+    gone.write_bytes(b'{"timestamp":"2026-08-03T10:00:00Z","type":"session_meta","payload":{"id":"back"}}\n')
+    service.cost_report(env(), "codex")
+    assert check("codex")[str(gone)][3] is False
