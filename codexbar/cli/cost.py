@@ -76,9 +76,7 @@ def _stderr_tty() -> bool:
 def run(args: argparse.Namespace, env: Env) -> int:
     from codexbar.cli.common import cli_error, output_format, print_json, use_color
     from codexbar.cost import service
-    from codexbar.cost.report import public
     from codexbar.cost.timeutil import clamp_days
-    from codexbar.render.cost import text_block
 
     fmt = output_format(args)
     try:
@@ -142,6 +140,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 if fmt != "json":
                     sys.stderr.write("Error: %s\n" % message)
                 continue
+            from codexbar.cost.report import public
+            from codexbar.render.cost import text_block
+
             elements.append(public(report))
             sections.append(text_block(report, color, group_by=group_by))
     finally:

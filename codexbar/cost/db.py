@@ -79,13 +79,18 @@ def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
         try:
             # check_same_thread: a scan may be planned in one thread and run in another
             conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_DDL)
-            meta = dict(conn.execute("SELECT k, v FROM meta"))
+            try:  # only the two keys: memoised reports in meta can be large
+                meta = dict(conn.execute("SELECT k, v FROM meta WHERE k IN ('schema', 'zone')"))
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                meta = {}  # a new file
             if meta and (meta.get("schema") != SCHEMA or meta.get("zone") != zone):
                 raise sqlite3.DatabaseError("stale cache")
             if not meta:
+                conn.execute("PRAGMA journal_mode=WAL")  # stored in the file
+                conn.executescript(_DDL)
                 conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  [("schema", SCHEMA), ("zone", zone), ("pricing", "")])
             _private(path)

@@ -6,7 +6,6 @@ per token, and every table rate has at most three decimals, so sums never drift.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -149,12 +148,20 @@ class Pricing:
 _CACHE: Dict[str, Pricing] = {}
 
 
+def _digest(data: bytes) -> str:
+    """Identifies the table's bytes (zlib's CRC-32 and the length: importing hashlib would cost
+    more than the whole warm re-scan's comparison work)."""
+    import zlib
+
+    return "crc32-%08x-%d" % (zlib.crc32(data) & 0xFFFFFFFF, len(data))
+
+
 def load(path: Optional[Path] = None) -> Pricing:
     """The bundled table (or ``path``), parsed once per process."""
     target = path or TABLE_PATH
     key = str(target)
     if key not in _CACHE:
         data = target.read_bytes()
-        _CACHE[key] = Pricing(json.loads(data), hashlib.sha256(data).hexdigest()[:16])
+        _CACHE[key] = Pricing(json.loads(data), _digest(data))
     return _CACHE[key]
 

@@ -145,10 +145,21 @@ def store_name(env: Any, family: str) -> str:
     """One database per family *and* set of log roots: pointing CLAUDE_CONFIG_DIR or CODEX_HOME
     elsewhere must not make the other folder's files look deleted (retained), and switching back
     finds its history again."""
-    import hashlib
-
     roots = "\n".join(os.path.realpath(str(r)) for r in roots_for(env, family))
-    return "%s-%s" % (family, hashlib.sha256(roots.encode("utf-8", "surrogateescape")).hexdigest()[:12])
+    return "%s-%s" % (family, _sha256(roots.encode("utf-8", "surrogateescape"))[:12])
+
+
+def _sha256(data: bytes) -> str:
+    # The interpreter's built-in SHA-256 (same digest as hashlib's): importing hashlib loads
+    # OpenSSL, a few milliseconds of a re-scan that finds nothing new.
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
+        except ImportError:
+            from hashlib import sha256  # type: ignore[no-redef]
+    return sha256(data).hexdigest()
 
 
 def db_file(env: Any, family: str) -> Any:
