@@ -126,12 +126,9 @@ def known_files(conn: sqlite3.Connection) -> Dict[str, tuple]:
     Read from the snapshot the last scan stored (one marshal blob: a re-scan that finds nothing
     new loads it in a few milliseconds), or from the files table when there is none.
     """
-    row = conn.execute("SELECT v FROM blobs WHERE k = 'files'").fetchone()
-    if row is not None:
-        try:
-            gen, known = marshal.loads(row[0])
-        except (ValueError, EOFError, TypeError):
-            gen, known = None, None
+    snapshot = get_blob(conn, "files")
+    if isinstance(snapshot, tuple) and len(snapshot) == 2:
+        gen, known = snapshot
         if gen == generation(conn) and isinstance(known, dict):
             return known
     return known_files_table(conn)
@@ -145,9 +142,24 @@ def known_files_table(conn: sqlite3.Connection) -> Dict[str, tuple]:
     return out
 
 
+def get_blob(conn: sqlite3.Connection, key: str) -> Any:
+    """A marshal'd value from the blobs table (None when missing or unreadable)."""
+    row = conn.execute("SELECT v FROM blobs WHERE k = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    try:
+        return marshal.loads(row[0])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def set_blob(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    conn.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (key, marshal.dumps(value)))
+
+
 def save_known(conn: sqlite3.Connection, known: Dict[str, tuple]) -> None:
     """Store ``known_files``' answer for the current generation (inside the scan's transaction)."""
-    conn.execute("INSERT OR REPLACE INTO blobs VALUES ('files', ?)", (marshal.dumps((generation(conn), known)),))
+    set_blob(conn, "files", (generation(conn), known))
 
 
 def next_fid(conn: sqlite3.Connection) -> int:

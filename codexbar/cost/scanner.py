@@ -193,7 +193,11 @@ def plan(env: Any, family: str, now_ms: Optional[int] = None) -> Plan:
     conn = db.connect(env.cache_dir, store_name(env, family), sync_zone())
     try:
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-        found = discover.jsonl_files(roots_for(env, family))
+        listings = db.get_blob(conn, "dirs")
+        listings = listings if isinstance(listings, dict) else {}
+        found, relisted = discover.walk(roots_for(env, family), listings)
+        if relisted:
+            db.set_blob(conn, "dirs", listings)
         known = db.known_files(conn)
         repriced = db.get_meta(conn, "pricing") != pricing.digest
         tasks: List[Task] = []

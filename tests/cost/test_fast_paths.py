@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from codexbar.cost import claude, codex, jsonline, lines, timeutil
+from codexbar.cost import claude, codex, discover, jsonline, lines, timeutil
 from codexbar.cost.pricing import load
 
 GEN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_logs.py"
@@ -261,3 +261,64 @@ def test_file_snapshot_always_matches_the_files_table(logs, env):
     gone.write_bytes(b'{"timestamp":"2026-08-03T10:00:00Z","type":"session_meta","payload":{"id":"back"}}\n')
     service.cost_report(env(), "codex")
     assert check("codex")[str(gone)][3] is False
+
+
+def _tree(root):
+    (root / "p1" / "s1" / "subagents").mkdir(parents=True)
+    (root / "p2").mkdir()
+    (root / "p1" / "a.jsonl").write_text("x\n")
+    (root / "p1" / "s1" / "subagents" / "agent.JSONL").write_text("y\n")
+    (root / "p1" / ".hidden.jsonl").write_text("h\n")
+    (root / "p1" / "empty.jsonl").write_text("")
+    (root / "p2" / "notes.txt").write_text("n\n")
+    elsewhere = root.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.jsonl").write_text("z\n")
+    (root / "p2" / "link.jsonl").symlink_to(elsewhere / "linked.jsonl")
+    (root / "p2" / "dirlink").symlink_to(elsewhere, target_is_directory=True)
+
+
+def _settle(listings):
+    """Pretend every listing was taken long after its directory last changed."""
+    for folder, listing in listings.items():
+        listings[folder] = (listing[0], listing[0] + discover.SETTLED_NS) + listing[2:]
+
+
+def test_directory_listings_are_reused_only_while_unchanged(tmp_path, monkeypatch):
+    root = tmp_path / "projects"
+    _tree(root)
+    listings = {}
+    first, changed = discover.walk([root], listings)
+    assert changed and first == discover.jsonl_files([root])
+    assert sorted(os.path.basename(p) for p in first) == ["a.jsonl", "agent.JSONL", "linked.jsonl"]
+    _settle(listings)
+
+    calls = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: calls.append(path) or real_scandir(path))
+    (root / "p1" / "a.jsonl").write_text("x\nmore\n")  # an append: the folder's mtime stays
+    again, changed = discover.walk([root], listings)
+    assert not changed and calls == []  # nothing listed again…
+    assert again == discover.jsonl_files([root])  # …and the new size is seen
+
+    before = os.stat(root / "p2").st_mtime_ns
+    (root / "p2" / "new.jsonl").write_text("n\n")
+    assert os.stat(root / "p2").st_mtime_ns != before
+    calls.clear()
+    grown, changed = discover.walk([root], listings)
+    assert changed and calls == [str(root / "p2")]
+    assert grown == discover.jsonl_files([root]) and len(grown) == 4
+
+    # a listing taken in the same tick as the folder's last change is never trusted
+    fresh = listings[str(root / "p2")]
+    listings[str(root / "p2")] = (fresh[0], fresh[0]) + fresh[2:]
+    (root / "p2" / "same-tick.jsonl").write_text("t\n")
+    os.utime(root / "p2", ns=(fresh[0], fresh[0]))  # as if written within the same tick
+    assert len(discover.walk([root], listings)[0]) == 5
+
+    import shutil
+
+    shutil.rmtree(root / "p1" / "s1")
+    pruned, changed = discover.walk([root], listings)
+    assert changed and pruned == discover.jsonl_files([root])
+    assert not any(k.startswith(str(root / "p1" / "s1")) for k in listings)
