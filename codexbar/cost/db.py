@@ -282,31 +282,79 @@ def set_retained(conn: sqlite3.Connection, family: str, fid: int, retained: bool
         _bump(conn, family, rows, 1)
 
 
-def rebuild_counts(conn: sqlite3.Connection, family: str, all_counted: bool = False) -> None:
+def partial_agg(family: str, rows: Iterable[tuple]) -> Dict[tuple, List[int]]:
+    """Σ of table rows (``ROW_COLS``) per agg group: [a, b, c, d, e, cost, unpriced, n]."""
+    out: Dict[tuple, List[int]] = {}
+    for r in rows:
+        group = (provider_of(family, r[6]), r[3], r[4])
+        s = out.get(group)
+        if s is None:
+            s = out[group] = [0, 0, 0, 0, 0, 0, 0, 0]
+        cost = r[12]
+        s[0] += r[7]
+        s[1] += r[8]
+        s[2] += r[9]
+        s[3] += r[10]
+        s[4] += r[11]
+        if cost is None:
+            s[6] += 1
+        else:
+            s[5] += cost
+        s[7] += 1
+    return out
+
+
+def merge_agg(into: Dict[tuple, List[int]], part: Dict[tuple, List[int]]) -> None:
+    for group, values in part.items():
+        s = into.get(group)
+        if s is None:
+            into[group] = list(values)
+        else:
+            for i, v in enumerate(values):
+                s[i] += v
+
+
+def rebuild_counts(conn: sqlite3.Connection, family: str, all_counted: bool = False,
+                   sums: Optional[Dict[tuple, List[int]]] = None) -> None:
     """Bulk: recompute every winner and the whole agg table (cold scans, big changes).
 
     Every row starts counted (``all_counted``: rows were inserted that way); then only the keys
     held by more than one row — a few percent — are resolved, in Python, to the row with the
-    smallest (rank, path).
+    smallest (rank, path). ``sums`` (a cold scan: nothing retained, every row inserted once and
+    counted) is Σ of all rows per group; the losers are taken off it instead of re-summing in SQL.
     """
     if not all_counted:
         conn.execute("UPDATE rows SET counted = 1 WHERE counted = 0")
     best: Dict[str, tuple] = {}
     losers = []
-    for key, rank, path, rid in conn.execute(
-            """SELECT r.key, r.rank, f.path, r.id FROM
-               (SELECT key FROM rows WHERE key IS NOT NULL GROUP BY key HAVING COUNT(*) > 1) d
+    for row in conn.execute(
+            """SELECT r.key, r.rank, f.path, r.id, r.day, r.model, r.vertex, r.a, r.b, r.c, r.d, r.e, r.cost
+               FROM (SELECT key FROM rows WHERE key IS NOT NULL GROUP BY key HAVING COUNT(*) > 1) d
                JOIN rows r ON r.key = d.key JOIN files f ON f.fid = r.fid"""):
-        current = best.get(key)
+        current = best.get(row[0])
         if current is None:
-            best[key] = (rank, path, rid)
-        elif (rank, path) < current[:2]:
-            losers.append((current[2],))
-            best[key] = (rank, path, rid)
+            best[row[0]] = row
+        elif (row[1], row[2]) < current[1:3]:
+            losers.append(current)
+            best[row[0]] = row
         else:
-            losers.append((rid,))
-    conn.executemany("UPDATE rows SET counted = 0 WHERE id = ?", losers)
+            losers.append(row)
+    conn.executemany("UPDATE rows SET counted = 0 WHERE id = ?", [(r[3],) for r in losers])
     conn.execute("DELETE FROM agg")
+    if sums is not None:
+        totals = {group: list(values) for group, values in sums.items()}
+        for r in losers:
+            s = totals[(provider_of(family, r[6]), r[4], r[5])]
+            for i, v in enumerate(r[7:12]):
+                s[i] -= v
+            if r[12] is None:
+                s[6] -= 1
+            else:
+                s[5] -= r[12]
+            s[7] -= 1
+        conn.executemany("INSERT INTO agg VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
+                         [group + tuple(values) for group, values in totals.items() if values[7]])
+        return
     provider = "'codex'" if family == "codex" else "CASE WHEN r.vertex THEN 'vertexai' ELSE 'claude' END"
     if conn.execute("SELECT 1 FROM files WHERE retained = 1 LIMIT 1").fetchone():
         retained, join = "SUM(f.retained)", "JOIN files f ON f.fid = r.fid"

@@ -77,7 +77,9 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    return {"rows": db_rows(family, path, rows, new_state, fid, count_all), "state": new_state, "parsed": parsed,
+    table_rows = db_rows(family, path, rows, new_state, fid, count_all)
+    return {"rows": table_rows, "agg": db.partial_agg(family, table_rows) if count_all else None,
+            "state": new_state, "parsed": parsed,
             "fp": fp, "restarted": restarted, "eof": eof,
             "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
 
@@ -270,7 +272,9 @@ def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[
         if family == "codex" and complete:
             _revalidate_forks(conn, applier, deadline, progress, workers, pool)
         if bulk:
-            db.rebuild_counts(conn, family, all_counted=cold)  # bulk inserts count every row
+            # bulk inserts count every row; a cold scan also knows every row's sum already
+            db.rebuild_counts(conn, family, all_counted=cold,
+                              sums=applier.sums if cold and applier.sums_exact else None)
         if changed:
             db.bump_generation(conn)  # invalidates memoised derived results
             known_now = dict(known)
@@ -310,6 +314,10 @@ class _Applier:
         self.bulk = bulk
         self.known = known  # paths that may already have rows
         self.files: List[tuple] = []  # files rows not written yet
+        # bulk: Σ of every inserted row per agg group, from the workers; exact while no row
+        # was deleted or replaced (then the aggregate is recounted in SQL)
+        self.sums: Dict[tuple, List[int]] = {}
+        self.sums_exact = bulk
         self.updates: Dict[str, tuple] = {}  # path → db.known_files entry after this scan
 
     def flush(self) -> None:
@@ -351,6 +359,11 @@ class _Applier:
                            (state or {}).get("cwd")))
         if not self.bulk or len(self.files) >= 512:  # bulk: one statement per few hundred files
             self.flush()
+        if self.bulk:
+            if appending or not fresh:
+                self.sums_exact = False
+            elif new and result.get("agg"):
+                db.merge_agg(self.sums, result["agg"])
         if appending:
             if family == "claude" and new_keys:
                 for part in db._chunks(new_keys):  # the file's newer line for a key replaces the older

@@ -322,3 +322,39 @@ def test_directory_listings_are_reused_only_while_unchanged(tmp_path, monkeypatc
     pruned, changed = discover.walk([root], listings)
     assert changed and pruned == discover.jsonl_files([root])
     assert not any(k.startswith(str(root / "p1" / "s1")) for k in listings)
+
+
+def test_cold_aggregate_from_worker_sums_equals_a_sql_recount(tmp_path, monkeypatch):
+    """A cold scan sums every row in the workers and takes the duplicate keys' losers off; the
+    result must be the table SQL recounts from the stored rows."""
+    import sqlite3
+
+    from codexbar.cost import db, scanner, service
+    from codexbar.env import Env
+
+    if not GEN.exists():
+        pytest.skip("gen_logs.py not available")
+    home = tmp_path / "home"
+    subprocess.run([sys.executable, str(GEN), "--home", str(home), "--size-mb", "2", "--days", "5",
+                    "--seed", "3", "--resume-rate", "0.5", "--codex-archived-rate", "0.3"],
+                   check=True, capture_output=True, timeout=120)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(scanner, "PARALLEL_MIN_BYTES", 0)
+    used_sums = []
+    real_rebuild = db.rebuild_counts
+    monkeypatch.setattr(db, "rebuild_counts", lambda conn, family, all_counted=False, sums=None: (
+        used_sums.append(sums is not None), real_rebuild(conn, family, all_counted, sums))[1])
+    for family in ("claude", "codex"):
+        service.scan_family(Env.from_process(), family, workers=2).close()
+        conn = sqlite3.connect(str(scanner.db_file(Env.from_process(), family)))
+        try:
+            from_sums = conn.execute("SELECT * FROM agg ORDER BY 1, 2, 3").fetchall()
+            assert from_sums
+            if family == "claude":  # resumed sessions repeat responses: some rows lost the dedup
+                assert used_sums == [True]
+                assert conn.execute("SELECT COUNT(*) FROM rows WHERE counted = 0").fetchone()[0] > 0
+            with conn:
+                real_rebuild(conn, family)
+            assert conn.execute("SELECT * FROM agg ORDER BY 1, 2, 3").fetchall() == from_sums
+        finally:
+            conn.close()
