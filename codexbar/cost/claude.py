@@ -51,7 +51,10 @@ def _has_vertex_key(value: Any) -> bool:
 
 
 def _id_says_vertex(obj: Dict[str, Any], message: Dict[str, Any]) -> bool:
-    msg_id, req_id, model = message.get("id"), obj.get("requestId"), message.get("model")
+    return _ids_say_vertex(message.get("id"), obj.get("requestId"), message.get("model"))
+
+
+def _ids_say_vertex(msg_id: Any, req_id: Any, model: Any) -> bool:
     if isinstance(msg_id, str) and "_vrtx_" in msg_id:
         return True
     if isinstance(req_id, str) and "_vrtx_" in req_id:
@@ -79,10 +82,10 @@ def _tokens(value: Any) -> int:
 
 
 # A line that passed every check but is not priced yet: (key, ts, model, input, read, create,
-# create_1h, output, sidechain, vertex-by-id). Pricing and the Vertex metadata test wait until
-# the line is known to survive the in-file dedup (a streamed response writes several lines
-# per key; only the last one counts).
-_Light = Tuple[Optional[str], int, str, int, int, int, int, int, bool, bool]
+# create_1h, output, sidechain, message id, request id). Pricing and the Vertex tests wait
+# until the line is known to survive the in-file dedup (a streamed response writes several
+# lines per key; only the last one counts).
+_Light = Tuple[Optional[str], int, str, int, int, int, int, int, bool, Any, Any]
 
 
 def _light(obj: Any) -> Optional[_Light]:
@@ -99,24 +102,28 @@ def _light(obj: Any) -> Optional[_Light]:
     if ts is None:
         return None
     get = usage.get
-    inp = _tokens(get("input_tokens"))
-    create = _tokens(get("cache_creation_input_tokens"))
-    read = _tokens(get("cache_read_input_tokens"))
-    out = _tokens(get("output_tokens"))
+    # _count inlined for the common case, a plain int in range
+    v = get("input_tokens")
+    inp = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
+    v = get("cache_creation_input_tokens")
+    create = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
+    v = get("cache_read_input_tokens")
+    read = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
+    v = get("output_tokens")
+    out = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
     if not (inp or create or read or out):
         return None
     breakdown = get("cache_creation")
     create_1h = 0
-    if isinstance(breakdown, dict):
-        create_1h = min(_tokens(breakdown.get("ephemeral_1h_input_tokens")), create)
+    if type(breakdown) is dict:
+        create_1h = min(_count(breakdown.get("ephemeral_1h_input_tokens")), create)
     msg_id, req_id = message.get("id"), obj.get("requestId")
     key = "%s:%s" % (msg_id, req_id) if isinstance(msg_id, str) and isinstance(req_id, str) else None
-    return (key, ts, model, inp, read, create, create_1h, out, obj.get("isSidechain") is True,
-            _id_says_vertex(obj, message))
+    return (key, ts, model, inp, read, create, create_1h, out, obj.get("isSidechain") is True, msg_id, req_id)
 
 
 def _priced(light: _Light, vertex: bool, pricing: Pricing) -> Row:
-    key, ts, model, inp, read, create, create_1h, out, sidechain, _ = light
+    key, ts, model, inp, read, create, create_1h, out, sidechain = light[:9]
     name = pricing.normalize_claude(model)
     cost = pricing.claude_cost(name, ts, inp, read, create, create_1h, out)
     return (key, day_key(ts), name, ts, sidechain, vertex, inp, read, create, create_1h, out, cost)
@@ -140,7 +147,7 @@ def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
     light = _light(obj)
     if light is None:
         return None
-    vertex = light[9] or (_words(line.lower()) and _has_vertex_key(obj))
+    vertex = _ids_say_vertex(light[9], light[10], light[2]) or (_words(line.lower()) and _has_vertex_key(obj))
     return _priced(light, vertex, pricing)
 
 
@@ -200,7 +207,7 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
         key = light[0]
         if key is not None and keyed.get(key) is not slot:
             continue  # a later line of the same response replaced it
-        vertex = light[9]
+        vertex = _ids_say_vertex(light[9], light[10], light[2])
         if not vertex and _words(data[start:end].lower()):
             vertex = _has_vertex_key(loads(view[start:end]))
         row = _priced(light, vertex, pricing)

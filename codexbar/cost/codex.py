@@ -46,12 +46,19 @@ def _num(value: Any) -> int:
 def usage_vec(obj: Any) -> Optional[Vec]:
     if not isinstance(obj, dict):
         return None
-    cached = obj.get("cached_input_tokens")
+    get = obj.get
+    cached = get("cached_input_tokens")
     if cached is None:
-        cached = obj.get("cache_read_input_tokens")
-    out = _num(obj.get("output_tokens"))
-    reasoning = min(_num(obj.get("reasoning_output_tokens")), out)
-    return [_num(obj.get("input_tokens")), _num(cached), out, reasoning]
+        cached = get("cache_read_input_tokens")
+    # _num inlined for the common case, a plain int in range
+    v = get("output_tokens")
+    out = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
+    v = get("reasoning_output_tokens")
+    reasoning = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
+    v = get("input_tokens")
+    inp = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
+    return [inp, cached if type(cached) is int and 0 < cached < _INT_LIMIT else _num(cached),
+            out, reasoning if reasoning < out else out]
 
 
 def _ge(a: Vec, b: Vec) -> bool:
