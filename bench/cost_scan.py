@@ -185,6 +185,10 @@ def main() -> None:
             tmp_npm = tempfile.mkdtemp(prefix="ccusage-")
             folder = Path(tmp_npm)
     binary = ccusage_bin(folder)
+    # byte-compile first, as an installed package is: otherwise (PYTHONDONTWRITEBYTECODE) every
+    # run would compile the modules changed since the last .pyc was written
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "codexbar")], check=False,
+                   stdout=subprocess.DEVNULL)
     js_binary = Path(args.ccusage_js_dir) / "node_modules" / ".bin" / "ccusage" if args.ccusage_js_dir else None
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:

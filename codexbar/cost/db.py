@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-SCHEMA = "cost-db-4-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
+SCHEMA = "cost-db-5-py%d.%d" % sys.version_info[:2]  # marshal'd state is tied to the Python version
 
 # rows columns a..e: Claude input, cache read, cache create, 1h create, output;
 #                    Codex  input (incl. cached), cached, 0, reasoning, output
@@ -80,7 +80,7 @@ def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
             # check_same_thread: a scan may be planned in one thread and run in another
             conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA synchronous=NORMAL")
-            try:  # only the two keys: memoised reports in meta can be large
+            try:  # only the two keys this needs
                 meta = dict(conn.execute("SELECT k, v FROM meta WHERE k IN ('schema', 'zone')"))
             except sqlite3.OperationalError as exc:
                 if "no such table" not in str(exc):
@@ -178,24 +178,21 @@ def generation(conn: sqlite3.Connection) -> int:
 
 def bump_generation(conn: sqlite3.Connection) -> None:
     set_meta(conn, "generation", str(generation(conn) + 1))
-    conn.execute("DELETE FROM meta WHERE k LIKE 'memo:%'")
+    conn.execute("DELETE FROM blobs WHERE k LIKE 'memo:%'")
 
 
 def memo_get(conn: sqlite3.Connection, name: str) -> Any:
     """A derived result stored for the current generation (nothing changed since), else None."""
-    row = conn.execute("SELECT v FROM meta WHERE k = ?", ("memo:" + name,)).fetchone()
-    if not row:
+    memo = get_blob(conn, "memo:" + name)
+    if not isinstance(memo, tuple) or len(memo) != 2:
         return None
-    try:
-        gen, value = marshal.loads(bytes.fromhex(row[0]))
-    except (ValueError, EOFError, TypeError):
-        return None
+    gen, value = memo
     return value if gen == generation(conn) else None
 
 
 def memo_set(conn: sqlite3.Connection, name: str, value: Any) -> None:
     try:
-        set_meta(conn, "memo:" + name, marshal.dumps((generation(conn), value)).hex())
+        set_blob(conn, "memo:" + name, (generation(conn), value))
     except sqlite3.OperationalError:
         pass  # another process is writing: the memo is only a shortcut
 
