@@ -111,6 +111,25 @@ def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
     raise AssertionError("unreachable")
 
 
+def begin_unjournaled(conn: sqlite3.Connection) -> None:
+    """A cold build writes straight into the database file instead of through the WAL (every
+    page would be written twice). Until ``end_unjournaled`` the schema key is absent, so a build
+    cut short by a crash or an error reads as a stale cache on the next open and is rebuilt."""
+    conn.execute("DELETE FROM meta WHERE k = 'schema'")
+    conn.execute("PRAGMA journal_mode=OFF")  # stays WAL if it cannot switch: only slower
+    conn.execute("PRAGMA synchronous=OFF")
+
+
+def end_unjournaled(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("BEGIN")
+    conn.execute("UPDATE meta SET v = v WHERE k = 'zone'")
+    conn.execute("COMMIT")  # a synced commit: every page of the build is on disk …
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))  # … before this
+    conn.execute("PRAGMA synchronous=NORMAL")
+
+
 def get_meta(conn: sqlite3.Connection, key: str) -> Optional[str]:
     row = conn.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
     return row[0] if row else None

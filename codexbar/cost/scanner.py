@@ -249,6 +249,9 @@ def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[
     bulk = work.repriced or not known or work.work > BULK_BYTES or len(tasks) > BULK_FILES
     changed = bool(tasks or work.gone or work.repriced)
     complete = True
+    unjournaled = not known and bool(tasks)
+    if unjournaled:
+        db.begin_unjournaled(conn)
     conn.execute("BEGIN")
     try:
         if work.repriced:
@@ -285,9 +288,11 @@ def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[
             db.save_known(conn, known_now)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("ROLLBACK")  # unjournaled, rows may stay: the missing schema key discards them
         conn.close()
         raise
+    if unjournaled:
+        db.end_unjournaled(conn)
     if conn.execute("SELECT 1 FROM files WHERE eof = 0 AND retained = 0 LIMIT 1").fetchone():
         complete = False
     return ScanResult(conn, family, complete, changed)

@@ -358,3 +358,46 @@ def test_cold_aggregate_from_worker_sums_equals_a_sql_recount(tmp_path, monkeypa
             assert conn.execute("SELECT * FROM agg ORDER BY 1, 2, 3").fetchall() == from_sums
         finally:
             conn.close()
+
+
+CRASH = """
+import os, sys
+from codexbar.cost import scanner, service
+from codexbar.env import Env
+scanner.PARALLEL_MIN_BYTES = 1 << 40  # serial: results are written as each file is parsed
+def progress(done, total):
+    if done * 2 > total:
+        os.kill(os.getpid(), 9)  # the machine dies halfway through the first scan
+service.scan_family(Env.from_process(), sys.argv[1], progress=progress)
+"""
+
+
+@pytest.mark.parametrize("family", ["claude", "codex"])
+def test_a_cold_build_cut_short_by_a_crash_is_rebuilt(family, tmp_path, monkeypatch):
+    """A cold scan writes its database without the WAL; a process killed halfway must leave
+    nothing the next scan would trust."""
+    import sqlite3
+
+    from codexbar.cost import db, scanner, service
+    from codexbar.env import Env
+
+    if not GEN.exists():
+        pytest.skip("gen_logs.py not available")
+    home = tmp_path / "home"
+    subprocess.run([sys.executable, str(GEN), "--home", str(home), "--size-mb", "2", "--days", "5",
+                    "--seed", "5"], check=True, capture_output=True, timeout=120)
+    monkeypatch.setenv("HOME", str(home))
+    clean = service.cost_report(Env.from_process(), family, 30)
+    db.clear(Env.from_process().cache_dir)
+    script = tmp_path / "crash.py"
+    script.write_text(CRASH)
+    crashed = subprocess.run([sys.executable, str(script), family], capture_output=True, timeout=120)
+    assert crashed.returncode == -9
+    conn = sqlite3.connect(str(scanner.db_file(Env.from_process(), family)))
+    try:
+        # whatever of the build reached the disk, the file is marked unfinished
+        assert conn.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() is None
+    finally:
+        conn.close()
+    again = service.cost_report(Env.from_process(), family, 30)
+    assert again["daily"] == clean["daily"] and again["totals"] == clean["totals"]
