@@ -172,6 +172,7 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
     view = memoryview(data) if views else data
     staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
     keyed, unkeyed = into.keyed, into.unkeyed
+    assistant, usage, reach, light_of = _ASSISTANT, _USAGE, _TAIL, _light  # locals: a hot loop
     pos, size = 0, len(data)
     while pos < size:
         end = find(b"\n", pos)  # the buffer ends in a newline: always found
@@ -180,14 +181,14 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
             continue
         # Claude Code writes "type" near the end of a line and "usage" shortly before it, so
         # look at the tail first; a line without them there is still searched in full.
-        tail = end - _TAIL if end - _TAIL > start else start
-        at = find(_ASSISTANT, tail, end)
-        if at < 0 and (tail == start or find(_ASSISTANT, start, tail + _ASSISTANT_LAST) < 0):
+        tail = end - reach if end - reach > start else start
+        at = find(assistant, tail, end)
+        if at < 0 and (tail == start or find(assistant, start, tail + _ASSISTANT_LAST) < 0):
             continue
-        if (at < 0 or rfind(_USAGE, start, at) < 0) and find(_USAGE, start, end) < 0:
+        if (at < 0 or rfind(usage, start, at) < 0) and find(usage, start, end) < 0:
             continue
         try:
-            light = _light(loads(view[start:end]))
+            light = light_of(loads(view[start:end]))
         except ValueError:
             continue
         if light is None:
