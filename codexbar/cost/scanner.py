@@ -15,8 +15,7 @@ import sqlite3
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from codexbar.cost import claude, codex, db, discover
-from codexbar.cost.lines import CHUNK, iter_chunks
+from codexbar.cost import db, discover
 from codexbar.cost.pricing import load as load_pricing
 from codexbar.cost.timeutil import sync_zone
 
@@ -40,6 +39,10 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
     ``fid`` is the file's id in the database; ``count_all`` marks every row counted (a bulk
     scan settles the duplicates afterwards) instead of only the rows without a dedup key.
     """
+    # the parsers load here, in the workers: a re-scan that finds nothing new never needs them
+    from codexbar.cost import claude, codex
+    from codexbar.cost.lines import CHUNK, iter_chunks
+
     pricing = load_pricing()
     try:
         handle = open(path, "rb")
@@ -92,6 +95,8 @@ def parse_batch(batch: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
 def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str, Any]], fid: int = 0,
             count_all: bool = False) -> List[tuple]:
     """Parser rows → ``rows`` table tuples (``db.ROW_COLS``); built in the worker process."""
+    from codexbar.cost import claude, codex
+
     if family == "claude":
         role = 1 if "/subagents/" in path else 0
         return [(fid, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
