@@ -64,7 +64,11 @@ def scan_families(env: Any, families: List[str], *,
         order = sorted(plans, key=lambda f: -plans[f].work)  # the biggest first, in this thread
         if len(plans) > 1 and any(p.wants_pool(workers) for p in plans.values()):
             shared = scanner.SharedPool(workers, first=order[0])
-            shared.start()  # before any thread exists (fork safety)
+            try:
+                shared.start()  # before any thread exists (fork safety)
+            except Exception:  # noqa: BLE001 - no worker processes: each scan decides alone
+                shared.close()
+                shared = None
 
         def run(family: str) -> None:
             try:
