@@ -31,10 +31,40 @@ def _finite_float(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_reject_constant)
 
 
+MAX_DEPTH = 1024   # orjson's nesting limit; the stdlib's depends on the Python version
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Nesting deeper than MAX_DEPTH outside strings (only scanned when brackets abound)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:      # backslash
+                escaped = True
+            elif byte == 0x22:      # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
 def std_loads(data: Data) -> Any:
     """The standard-library parser under the rules above (the fallback)."""
+    raw = bytes(data)
+    if _too_deep(raw):
+        raise ValueError("nesting too deep")
     try:
-        return _DECODER.decode(bytes(data).decode("utf-8"))  # a BOM is rejected by decode()
+        return _DECODER.decode(raw.decode("utf-8"))  # a BOM is rejected by decode()
     except RecursionError:
         raise ValueError("nesting too deep") from None
 
