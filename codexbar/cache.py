@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 SCHEMA = 1
 
 
+def usage_lock_name(provider_id: str) -> str:
+    """The lock held while a provider's usage is fetched (plugin, refresh and CLI agree on it)."""
+    return "usage-" + provider_id
+
+
 def entry_key(provider_id: str, account: Optional[str] = None) -> str:
     if not account:
         return provider_id
@@ -217,18 +222,6 @@ class Store:
                      "failures": int(previous.get("failures") or 0) + 1,
                      "error": dict(error, source=source) if source else dict(error)}
             return self._save(key, entry)
-
-    def clear_usage(self) -> int:
-        count = 0
-        for key in list(self.db.iterkeys()):
-            if str(key).startswith("usage/"):
-                self.db.delete(key)
-                count += 1
-        snapshots = self.dir / "snapshots"
-        if snapshots.is_dir():
-            for item in snapshots.glob("usage-*" + SNAPSHOT_EXT):
-                item.unlink()
-        return count
 
 
 def _tighten(folder: Path) -> None:

@@ -7,7 +7,6 @@ result says where it came from; a failure lists everything that was tried.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from codexbar.descriptor import FetchContext
@@ -68,18 +67,6 @@ class FromTokenAccount(Lookup):
                           extra={"account": dict(account)})
 
 
-class FromKeyring(Lookup):
-    def __init__(self, account: str, service: str = "codexbar") -> None:
-        self.account, self.service = account, service
-        self.name = "keyring %s/%s" % (service, account)
-
-    def find(self, ctx: FetchContext) -> Optional[Credential]:
-        from codexbar.access import keyring_store
-
-        value = keyring_store.get(self.account, self.service)
-        return Credential(Secret(value.strip()), self.name) if value and value.strip() else None
-
-
 class FromFirstLine(Lookup):
     def __init__(self, *paths: str) -> None:
         self.paths = paths
@@ -138,7 +125,3 @@ class Chain:
 
     def tried(self) -> List[str]:
         return [lookup.name for lookup in self.lookups]
-
-
-def home_path(ctx: FetchContext, raw: str) -> Path:
-    return ctx.env.expand(raw)

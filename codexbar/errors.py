@@ -22,9 +22,6 @@ EXIT_CODES = {
     "timeout": 4,
 }
 
-# Errors that never remove the last good data, only mark it stale (presentation.md §6).
-PRESERVABLE_KINDS = frozenset({"timeout", "network", "rate_limited", "unavailable"})
-
 
 class CodexbarError(Exception):
     """Base for every error the product reports to a user."""

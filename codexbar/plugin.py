@@ -43,39 +43,29 @@ def _plugin_path(env: Env) -> Optional[str]:
 
 
 def _cost_items(desc: Any, env: Env) -> List[Any]:
-    items: List[Any] = []
-    if desc.cost_scan:
-        try:
-            from codexbar.cache import read_snapshot
-            from codexbar.render.cost import SUMMARY_SCHEMA, swiftbar_items
+    if not desc.cost_scan:
+        return []
+    from codexbar.cache import read_snapshot
+    from codexbar.render.cost import SUMMARY_SCHEMA, swiftbar_items
 
-            # read directly: importing codexbar.cost would pull the scanner's imports in
-            summary = read_snapshot(env.cache_root, "cost-" + desc.id, schema=SUMMARY_SCHEMA)
-            if summary:
-                items.extend(swiftbar_items(summary, env.now()))
-        except ImportError:
-            pass
-    return items
+    # read directly: importing codexbar.cost would pull the scanner's imports in
+    summary = read_snapshot(env.cache_root, "cost-" + desc.id, schema=SUMMARY_SCHEMA)
+    return list(swiftbar_items(summary, env.now())) if summary else []
 
 
 def _status_items(desc: Any, env: Env) -> List[Any]:
-    items: List[Any] = []
-    if desc.status_api:
-        try:
-            from codexbar.render.status import swiftbar_items as status_items
-            from codexbar.status import read_status
+    if not desc.status_api:
+        return []
+    from codexbar.render.status import swiftbar_items
+    from codexbar.status import read_status
 
-            status = read_status(env.cache_root, desc.id)
-            if status:
-                items.extend(status_items(status, desc.status_url, env.now()))
-        except ImportError:
-            pass
-    return items
+    status = read_status(env.cache_root, desc.id)
+    return list(swiftbar_items(status, desc.status_url, env.now())) if status else []
 
 
 def _blocks(provider_ids: Sequence[str], env: Env) -> List[Any]:
     from codexbar import registry
-    from codexbar.cache import FileLock, entry_key, read_mirror
+    from codexbar.cache import FileLock, entry_key, read_mirror, usage_lock_name
     from codexbar.render.swiftbar import Block
 
     cache_dir = env.cache_root
@@ -93,7 +83,7 @@ def _blocks(provider_ids: Sequence[str], env: Env) -> List[Any]:
             due = age is None or age >= _ttl_seconds(env, descs[pid].refresh_minutes)
             states[pid] = "refreshing" if due else "fresh"
         if states[pid] != "fresh":
-            lock = FileLock(cache_dir, "usage-" + pid)
+            lock = FileLock(cache_dir, usage_lock_name(pid))
             if lock.acquire(timeout=0):
                 locks[pid] = lock
     if locks:

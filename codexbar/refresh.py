@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from codexbar.cache import entry_key
+from codexbar.cache import entry_key, usage_lock_name
 
 TYPE_CHECKING = False   # the plugin's due path imports this module: keep it light
 if TYPE_CHECKING:
@@ -14,10 +14,6 @@ if TYPE_CHECKING:
 
     from codexbar.cache import FileLock, Store
     from codexbar.env import Env
-
-
-def lock_name(provider_id: str) -> str:
-    return "usage-" + provider_id
 
 
 def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plugin",
@@ -33,7 +29,7 @@ def refresh_one(provider_id: str, env: Env, store: Store, *, runtime: str = "plu
     from codexbar.cache import read_mirror
     from codexbar.fetch import fetch
 
-    lock = store.lock(lock_name(provider_id))
+    lock = store.lock(usage_lock_name(provider_id))
     if not held and not lock.acquire(timeout=0):
         if wait and lock.acquire(timeout=120):
             lock.release()

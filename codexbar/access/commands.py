@@ -12,13 +12,12 @@ import glob
 import os
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, List, Mapping, Optional, Sequence
 
 from codexbar.env import Env
-from codexbar.errors import BinaryNotFound, FetchTimeout
+from codexbar.errors import FetchTimeout
 
 
 def _well_known_dirs(env: Env) -> List[Path]:
@@ -57,15 +56,6 @@ def find_executable(name: str, env: Env, override: Optional[str] = None) -> Opti
         if _is_executable(candidate):
             return candidate
     return None
-
-
-def require_executable(name: str, env: Env, override: Optional[str] = None, hint: str = "") -> Path:
-    found = find_executable(name, env, override)
-    if found is None:
-        where = " at %s" % override if override else " on PATH or in the usual install folders"
-        raise BinaryNotFound("The `%s` command was not found%s." % (name, where),
-                             hint=hint or "Install %s or set its path in the config." % name)
-    return found
 
 
 def child_env(env: Env, extra: Optional[Mapping[str, str]] = None) -> dict:
@@ -157,12 +147,3 @@ def open_url(url: str, env: Env) -> bool:
             except FetchTimeout:
                 return False
     return False
-
-
-def wait_until(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())

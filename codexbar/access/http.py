@@ -201,10 +201,6 @@ class Http:
         self.check_status(response, label=label)
         return self.decode_json(response, label=label)
 
-    def post_json(self, url: str, *, label: str, **kwargs: Any) -> Any:
-        response = self.request("POST", url, label=label, **kwargs)
-        self.check_status(response, label=label)
-        return self.decode_json(response, label=label)
 
 
 __all__ = ["Http", "HttpStatusError", "Response", "AuthExpired", "RateLimited", "parse_retry_after"]

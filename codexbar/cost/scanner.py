@@ -62,21 +62,25 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
         chunk = CHUNK if limit < 0 else max(64 << 10, min(CHUNK, limit))  # stop near the limit
         if family == "claude":
             file_rows = claude.FileRows()
-            for data, end in iter_chunks(handle, start, claude.MAX_LINE, chunk):
+            max_line = claude.MAX_LINE
+
+            def feed(data: Any) -> None:
                 claude.parse_chunk(data, pricing, file_rows)
-                parsed = end
-                if 0 <= limit <= end - start:
-                    eof = False
-                    break
-            rows = file_rows.rows()
         else:
             reducer = codex.Reducer.from_state(state) if state else codex.Reducer(baseline)
-            for data, end in iter_chunks(handle, start, codex.MAX_LINE, chunk):
+            max_line = codex.MAX_LINE
+
+            def feed(data: Any) -> None:
                 reducer.feed_chunk(data, pricing, rows)
-                parsed = end
-                if 0 <= limit <= end - start:
-                    eof = False
-                    break
+        for data, end in iter_chunks(handle, start, max_line, chunk):   # one call per 4 MiB chunk
+            feed(data)
+            parsed = end
+            if 0 <= limit <= end - start:
+                eof = False
+                break
+        if family == "claude":
+            rows = file_rows.rows()
+        else:
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))

@@ -199,11 +199,6 @@ def model_display_name(raw: str) -> str:
     return _strip_date_suffix(name).rstrip(" -")
 
 
-def plan_words(raw: str) -> str:
-    """``plus`` → ``Plus``; words capitalized, already-capitalized text kept."""
-    return " ".join(w[:1].upper() + w[1:] for w in raw.replace("_", " ").split() if w)
-
-
 # -- pace -----------------------------------------------------------------------------------
 
 
