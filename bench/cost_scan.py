@@ -9,8 +9,10 @@ measures, each as a fresh `python -m codexbar cost --provider both --days 365 --
   append   after ~1 MiB of new lines is appended to one Claude session file
 
 plus `ccusage daily --json --offline` (all agents; and `ccusage claude|codex daily` for the
-per-day, per-model token comparison), installed from the npm registry into a temp folder. Peak
-memory is the largest sum of RSS over our process tree (main + pool workers), sampled every 20 ms.
+per-day, per-model token comparison), installed from the npm registry into a temp folder and
+timed before and after our cold + warm runs (the mean counts). Every timed run starts after
+`sync`, so no tool pays for the write-back of the corpus copy or of another run. Peak memory is
+the largest sum of RSS over our process tree (main + pool workers), sampled every 40 ms.
 
   python3 bench/cost_scan.py --sizes 100,1024          # needs node/npm for ccusage
   python3 bench/cost_scan.py --sizes 100 --no-ccusage
@@ -67,7 +69,7 @@ def run_measured(argv: List[str], env: Dict[str, str]) -> Tuple[float, int, byte
         except psutil.Error:
             pass
         peak = max(peak, total)
-        time.sleep(0.02)
+        time.sleep(0.04)  # walking /proc costs CPU the measured processes would otherwise get
     elapsed = time.perf_counter() - start
     out.seek(0)
     data = out.read()
@@ -215,15 +217,20 @@ def one_run(size: int, source: Path, binary: Optional[Path], js_binary: Optional
     if home.exists():
         shutil.rmtree(home)
     shutil.copytree(source, home)
+    os.sync()  # the copy's write-back would otherwise land on whichever tool runs next
     cache = Path(tempfile.mkdtemp(prefix="codexbar-cache-"))
     row: Dict[str, Any] = {"sizeMiB": size, "bytes": json.loads((source / "corpus-manifest.json").read_text())["bytes"],
                            "load": os.getloadavg()[0]}
+    # ccusage keeps no state: timed once before and once after our cold + warm runs (the mean
+    # is its time), so neither tool always runs first on a machine whose load drifts
+    before = ccusage(binary, home)[0] if binary is not None else None
     row["cold"], row["coldPeak"], cold = ours(home, cache)
+    os.sync()  # our cache's write-back must not slow the warm run (or ccusage)
     row["warm"], row["warmPeak"], warm = ours(home, cache)
     if warm != cold:
         raise SystemExit("warm re-scan disagrees with the cold scan")
     if binary is not None:
-        row["ccusage"], _ = ccusage(binary, home)
+        row["ccusage"] = (before + ccusage(binary, home)[0]) / 2
         _, cc_claude = ccusage(binary, home, "claude")
         _, cc_codex = ccusage(binary, home, "codex")
         row["diffs"] = compare(cold, cc_claude, cc_codex)
@@ -233,6 +240,7 @@ def one_run(size: int, source: Path, binary: Optional[Path], js_binary: Optional
         row["ccusageJs"], js_report = ccusage(js_binary, home)  # 17.x: Claude Code only
         row["ccusageJsClaudeTotals"] = js_report.get("totals")
     row["appended"] = append_mib(home)
+    os.sync()
     row["append"], row["appendPeak"], _ = ours(home, cache)
     row["oursTotals"] = {r["provider"]: r.get("totals") for r in cold}
     shutil.rmtree(cache, ignore_errors=True)

@@ -1,7 +1,8 @@
 """Claude Code transcript lines → priced usage rows (cost-usage.md §2). Pure: bytes in, rows out.
 
-A row is a tuple (see ``Row`` indices) so that hundreds of thousands of them stay small in
-memory and in the cache.
+A row is a tuple laid out as the cost database's ``rows`` table (``db.ROW_COLS``; see the
+indices below), built once per counted request: hundreds of thousands of them stay small in
+memory and go into the database without being copied into another shape first.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from codexbar.cost.timeutil import day_key, parse_ms
 
 MAX_LINE = 512 * 1024
 
-# Row layout
-KEY, DAY, MODEL, TS, SIDECHAIN, VERTEX, INPUT, READ, CREATE, CREATE_1H, OUTPUT, COST = range(12)
-Row = Tuple[Optional[str], str, str, int, bool, bool, int, int, int, int, int, Optional[int]]
+# Row layout = db.ROW_COLS. RANK orders the copies of one request across files (smaller wins,
+# §2.4): +2 for a sidechain line, +1 for a line in a sub-agent file.
+FID, KEY, RANK, DAY, MODEL, TS, VERTEX, INPUT, READ, CREATE, CREATE_1H, OUTPUT, COST, COUNTED = range(14)
+Row = Tuple[int, Optional[str], int, str, str, int, int, int, int, int, int, int, Optional[int], int]
 
 _PROVIDER_KEYS = frozenset(("provider", "platform", "backend", "api_provider", "apiprovider",
                             "api_type", "apitype", "source", "vendor", "client"))
 _INT_LIMIT = 1 << 63
+# bytes.lower() without its per-byte locale call: the same ASCII-only mapping, several times faster
+_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def _count(value: Any) -> int:
@@ -68,9 +72,9 @@ def is_vertex(obj: Dict[str, Any], line: bytes) -> bool:
     message = message if isinstance(message, dict) else {}
     if _id_says_vertex(obj, message):
         return True
-    # The metadata walk is costly; a line without the words cannot match it (lower() + `in`
+    # The metadata walk is costly; a line without the words cannot match it (lowering + `in`
     # is ~10× faster than a case-insensitive regex here).
-    lowered = line.lower()
+    lowered = line.translate(_LOWER)
     return (b"vertex" in lowered or b"gcp" in lowered) and _has_vertex_key(obj)
 
 
@@ -122,11 +126,12 @@ def _light(obj: Any) -> Optional[_Light]:
     return (key, ts, model, inp, read, create, create_1h, out, obj.get("isSidechain") is True, msg_id, req_id)
 
 
-def _priced(light: _Light, vertex: bool, pricing: Pricing) -> Row:
+def _priced(light: _Light, vertex: bool, pricing: Pricing, into: "FileRows") -> Row:
     key, ts, model, inp, read, create, create_1h, out, sidechain = light[:9]
     name = pricing.normalize_claude(model)
     cost = pricing.claude_cost(name, ts, inp, read, create, create_1h, out)
-    return (key, day_key(ts), name, ts, sidechain, vertex, inp, read, create, create_1h, out, cost)
+    return (into.fid, key, into.rank + 2 if sidechain else into.rank, day_key(ts), name, ts, 1 if vertex else 0,
+            inp, read, create, create_1h, out, cost, 1 if into.count_all or key is None else 0)
 
 
 def _words(lowered: bytes, start: int = 0, end: Optional[int] = None) -> bool:
@@ -136,8 +141,9 @@ def _words(lowered: bytes, start: int = 0, end: Optional[int] = None) -> bool:
     return lowered.find(b"vertex", start, end) >= 0 or lowered.find(b"gcp", start, end) >= 0
 
 
-def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
-    """One transcript line → a row, or None when the line does not count (§2.2)."""
+def parse_line(line: bytes, pricing: Pricing, into: "FileRows") -> Optional[Row]:
+    """One transcript line → a row (for the file ``into`` collects), or None when the line
+    does not count (§2.2)."""
     if b'"type":"assistant"' not in line or b'"usage"' not in line:
         return None
     try:
@@ -147,8 +153,58 @@ def parse_line(line: bytes, pricing: Pricing) -> Optional[Row]:
     light = _light(obj)
     if light is None:
         return None
-    vertex = _ids_say_vertex(light[9], light[10], light[2]) or (_words(line.lower()) and _has_vertex_key(obj))
-    return _priced(light, vertex, pricing)
+    vertex = _ids_say_vertex(light[9], light[10], light[2]) or (_words(line.translate(_LOWER)) and _has_vertex_key(obj))
+    return _priced(light, vertex, pricing, into)
+
+
+_TYPED: List[Any] = []  # the typed decoder, built on first use
+
+
+def _line_type(msgspec: Any) -> Any:
+    """The fields ``_light`` reads, typed for the common shape of a line; everything else in
+    the line (mostly message text) is skipped unbuilt. A line whose values have another shape
+    (a negative, huge, fractional or boolean count, a usage that is not an object, …) fails
+    this type and is read whole by ``_light``, which has the rules for those."""
+    from typing import Annotated, Optional
+
+    # defstruct, not class statements: this module's annotations are strings (PEP 563) that
+    # could not be resolved inside a function
+    count = Annotated[int, msgspec.Meta(ge=0, le=_INT_LIMIT - 1)]
+    cache_creation = msgspec.defstruct("CacheCreation", [("ephemeral_1h_input_tokens", count, 0)], gc=False)
+    usage = msgspec.defstruct("Usage", [
+        ("input_tokens", count, 0), ("cache_creation_input_tokens", count, 0),
+        ("cache_read_input_tokens", count, 0), ("output_tokens", count, 0),
+        ("cache_creation", Optional[cache_creation], None)], gc=False)
+    message = msgspec.defstruct("Message", [("id", Any, None), ("model", Any, None),
+                                            ("usage", Optional[usage], None)], gc=False)
+    return msgspec.defstruct("Line", [
+        ("type", Any, None), ("message", Optional[message], None), ("requestId", Any, None),
+        ("timestamp", Any, None), ("isSidechain", Any, None)], gc=False)
+
+
+def _light_typed(line: Any) -> Optional[_Light]:
+    """``_light`` for a ``_line_type`` instance: the same answer, without the shape checks the
+    type already made (absent counts are 0, present ones are in range)."""
+    if line.type != "assistant":
+        return None
+    message = line.message
+    if message is None:
+        return None
+    usage, model = message.usage, message.model
+    if usage is None or type(model) is not str:
+        return None
+    ts = parse_ms(line.timestamp)
+    if ts is None:
+        return None
+    inp, create = usage.input_tokens, usage.cache_creation_input_tokens
+    read, out = usage.cache_read_input_tokens, usage.output_tokens
+    if not (inp or create or read or out):
+        return None
+    breakdown = usage.cache_creation
+    create_1h = 0 if breakdown is None else min(breakdown.ephemeral_1h_input_tokens, create)
+    msg_id, req_id = message.id, line.requestId
+    key = "%s:%s" % (msg_id, req_id) if type(msg_id) is str and type(req_id) is str else None
+    return (key, ts, model, inp, read, create, create_1h, out, line.isSidechain is True, msg_id, req_id)
 
 
 _ASSISTANT = b'"type":"assistant"'
@@ -169,10 +225,13 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
         return  # an OVERSIZED marker: never counts
     find, rfind = data.find, data.rfind
     loads, views = jsonline.parser()
+    if not _TYPED:
+        _TYPED.append(jsonline.typed(_line_type))
+    typed_loads, known_utf8 = _TYPED[0], data.isascii()  # one check for the whole buffer
     view = memoryview(data) if views else data
     staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
     keyed, unkeyed = into.keyed, into.unkeyed
-    assistant, usage, reach, light_of = _ASSISTANT, _USAGE, _TAIL, _light  # locals: a hot loop
+    assistant, usage, reach, light_of, light_typed = _ASSISTANT, _USAGE, _TAIL, _light, _light_typed
     pos, size = 0, len(data)
     while pos < size:
         end = find(b"\n", pos)  # the buffer ends in a newline: always found
@@ -188,7 +247,9 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
         if (at < 0 or rfind(usage, start, at) < 0) and find(usage, start, end) < 0:
             continue
         try:
-            light = light_of(loads(view[start:end]))
+            obj = typed_loads(view[start:end], known_utf8)
+            # a dict: the line did not fit the typed shape (or no msgspec): the full rules
+            light = light_of(obj) if type(obj) is dict else light_typed(obj)
         except ValueError:
             continue
         if light is None:
@@ -209,9 +270,9 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
         if key is not None and keyed.get(key) is not slot:
             continue  # a later line of the same response replaced it
         vertex = _ids_say_vertex(light[9], light[10], light[2])
-        if not vertex and _words(data[start:end].lower()):
+        if not vertex and _words(data[start:end].translate(_LOWER)):
             vertex = _has_vertex_key(loads(view[start:end]))
-        row = _priced(light, vertex, pricing)
+        row = _priced(light, vertex, pricing, into)
         if key is None:
             unkeyed[index] = row  # type: ignore[arg-type]
         else:
@@ -219,13 +280,19 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
 
 
 class FileRows:
-    """Rows of one file: keyed rows (last line per ``msg:req`` wins) plus every unkeyed row."""
+    """Rows of one file: keyed rows (last line per ``msg:req`` wins) plus every unkeyed row.
 
-    def __init__(self, rows: Iterable[Row] = ()) -> None:
+    ``fid`` is the file's id in the database and ``rank`` its base rank (1 for a sub-agent
+    file); ``count_all`` marks every row counted (a bulk scan settles duplicates afterwards)
+    instead of only the rows without a dedup key.
+    """
+
+    def __init__(self, fid: int = 0, rank: int = 0, count_all: bool = False) -> None:
+        self.fid = fid
+        self.rank = rank
+        self.count_all = count_all
         self.keyed: Dict[str, Row] = {}
         self.unkeyed: List[Row] = []
-        for row in rows:
-            self.add(row)
 
     def add(self, row: Row) -> None:
         key = row[KEY]
@@ -243,15 +310,6 @@ def parse_lines(lines: Iterable[bytes], pricing: Pricing, into: FileRows) -> Non
     for line in lines:
         if line[:1] == OVERSIZED:
             continue
-        row = parse_line(line, pricing)
+        row = parse_line(line, pricing, into)
         if row is not None:
             into.add(row)
-
-
-def reprice(rows: Iterable[Row], pricing: Pricing) -> List[Row]:
-    """Rows priced with another table (the cache keeps rows, so a price change needs no reparse)."""
-    out = []
-    for r in rows:
-        cost = pricing.claude_cost(r[MODEL], r[TS], r[INPUT], r[READ], r[CREATE], r[CREATE_1H], r[OUTPUT])
-        out.append(r[:COST] + (cost,))
-    return out

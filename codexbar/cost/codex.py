@@ -108,6 +108,7 @@ class Reducer:
         self.baseline: Optional[Vec] = list(baseline) if baseline else None
         self.unconsumed: Optional[Vec] = list(baseline) if baseline else None
         self.metas = 0
+        self._seen_keys: set = set()  # ``seen`` as tuples: membership without a list scan
 
     def to_state(self) -> Dict[str, Any]:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -117,6 +118,7 @@ class Reducer:
         reducer = cls()
         for name in cls.FIELDS:
             setattr(reducer, name, state[name])
+        reducer._seen_keys = {tuple(v) for v in reducer.seen}
         return reducer
 
     # -- line dispatch ------------------------------------------------------------------------
@@ -261,8 +263,8 @@ class Reducer:
             reduced = _sub0(last, self.unconsumed)
             self.unconsumed = _sub0(self.unconsumed, last)
             last = reduced
-        if total is not None and total[:3] in self.seen:  # seen holds [input, cached, output]
-            return None
+        if total is not None and (total[0], total[1], total[2]) in self._seen_keys:
+            return None  # seen holds [input, cached, output] of recent totals
         if total is not None and self.watermark is not None and not _ge(total, self.watermark):
             self.interleaved = True
         base = self.watermark if self.watermark is not None else self.raw_baseline
@@ -297,8 +299,9 @@ class Reducer:
             self.watermark = [max(w, c) for w, c in zip(self.watermark or self.counted, self.counted)]
         if total is not None:
             self.seen.append(total[:3])
+            self._seen_keys.add((total[0], total[1], total[2]))
             if len(self.seen) > SEEN_LIMIT:
-                del self.seen[0]
+                self._seen_keys.discard(tuple(self.seen.pop(0)))  # no duplicates: seen ones return early
             self.watermark = total if self.watermark is None else [max(w, t) for w, t in zip(self.watermark, total)]
         if not (delta[0] or delta[1] or delta[2]) or self.awaiting_owned:
             return None

@@ -139,6 +139,87 @@ def end_unjournaled(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=NORMAL")
 
 
+# -- part databases: a cold scan's rows, written by the pool workers ------------------------------
+#
+# A cold scan parses everything in worker processes; sending every row back to be inserted here
+# would cost more than the insert itself (pickling, the pipe, unpickling). Instead each worker
+# inserts its rows into a private part database next to the cache, and the main process copies
+# all parts in one statement each (``absorb_parts``) before it builds the indexes.
+
+_PART_ROWS = """CREATE TABLE IF NOT EXISTS rows(fid INT, key TEXT, rank INT, day TEXT, model TEXT, ts INT,
+  vertex INT, a INT, b INT, c INT, d INT, e INT, cost INT, counted INT)"""
+_PARTS: Dict[str, sqlite3.Connection] = {}   # worker side: part path → open connection
+_PART_SEQ = [0]
+
+
+def _main_file(conn: sqlite3.Connection) -> str:
+    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+
+
+def _part_files(conn: sqlite3.Connection, prefix: str) -> List[str]:
+    folder, name = os.path.split(prefix)
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.startswith(name) and f.endswith(".sqlite"))
+
+
+def part_prefix(conn: sqlite3.Connection) -> str:
+    """A fresh name prefix for this scan's part databases; leftovers of a crashed scan (the
+    caller holds the family's scan lock, so no other scan is writing any) are removed."""
+    base = _main_file(conn)
+    for stale in _part_files(conn, base + ".part-"):
+        try:
+            os.unlink(stale)
+        except OSError:
+            pass
+    _PART_SEQ[0] += 1
+    return "%s.part-%d-%d-" % (base, os.getpid(), _PART_SEQ[0])
+
+
+def part_insert(prefix: str, rows: List[tuple]) -> None:
+    """Worker side: add table rows (``ROW_COLS``) to this process's part database."""
+    path = "%s%d.sqlite" % (prefix, os.getpid())
+    conn = _PARTS.get(path)
+    if conn is None:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private from the start
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: the main process checks it whole
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(_PART_ROWS)
+        _PARTS[path] = conn
+    if not conn.in_transaction:
+        conn.execute("BEGIN")
+    conn.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def part_commit() -> None:
+    """Worker side, after each pool task: every row written so far is readable by the main process."""
+    for conn in _PARTS.values():
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def absorb_parts(conn: sqlite3.Connection, prefix: str) -> None:
+    """Main side: copy every part's rows, then delete the parts.
+
+    Only for a cold build (``begin_unjournaled``): a part can only be detached outside a
+    transaction, so the scan's transaction is committed here and begun again — harmless while
+    the schema key is missing (a build cut short is discarded whole).
+    """
+    paths = _part_files(conn, prefix)
+    if not paths:
+        return
+    conn.execute("COMMIT")
+    try:
+        for path in paths:
+            conn.execute("ATTACH DATABASE ? AS part", (path,))
+            try:
+                conn.execute("INSERT INTO rows(%s) SELECT %s FROM part.rows" % (ROW_COLS, ROW_COLS))
+            finally:
+                conn.execute("DETACH DATABASE part")
+            os.unlink(path)
+    finally:
+        conn.execute("BEGIN")
+
+
 def get_meta(conn: sqlite3.Connection, key: str) -> Optional[str]:
     row = conn.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
     return row[0] if row else None
@@ -309,23 +390,23 @@ def set_retained(conn: sqlite3.Connection, family: str, fid: int, retained: bool
 
 def partial_agg(family: str, rows: Iterable[tuple]) -> Dict[tuple, List[int]]:
     """Σ of table rows (``ROW_COLS``) per agg group: [a, b, c, d, e, cost, unpriced, n]."""
-    out: Dict[tuple, List[int]] = {}
-    for r in rows:
-        group = (provider_of(family, r[6]), r[3], r[4])
-        s = out.get(group)
-        if s is None:
-            s = out[group] = [0, 0, 0, 0, 0, 0, 0, 0]
-        cost = r[12]
-        s[0] += r[7]
-        s[1] += r[8]
-        s[2] += r[9]
-        s[3] += r[10]
-        s[4] += r[11]
-        if cost is None:
-            s[6] += 1
+    groups: Dict[tuple, List[tuple]] = {}
+    for r in rows:  # a file has few groups: sort rows into them, then sum whole columns
+        group = (r[6], r[3], r[4])  # vertex, day, model
+        members = groups.get(group)
+        if members is None:
+            groups[group] = [r]
         else:
-            s[5] += cost
-        s[7] += 1
+            members.append(r)
+    out: Dict[tuple, List[int]] = {}
+    for (vertex, day, model), members in groups.items():
+        columns = list(zip(*members))
+        costs = columns[12]
+        unpriced = costs.count(None)
+        cost = sum(c for c in costs if c is not None) if unpriced else sum(costs)
+        out[(provider_of(family, vertex), day, model)] = [
+            sum(columns[7]), sum(columns[8]), sum(columns[9]), sum(columns[10]), sum(columns[11]),
+            cost, unpriced, len(members)]
     return out
 
 

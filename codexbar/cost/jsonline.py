@@ -1,37 +1,40 @@
-"""Parse one log line as JSON: orjson when it is installed, else the standard library with the
+"""Parse one log line as JSON: msgspec when it is installed, else the standard library with the
 same acceptance rules, so a scan gives the same totals either way.
 
-The rules (those of orjson, and of JavaScript's ``JSON.parse`` that ccusage uses): strict UTF-8,
-no byte-order mark, no ``NaN``/``Infinity`` and no number that overflows to infinity. One
-exception to orjson: a string holding an unpaired UTF-16 surrogate escape (``"\\ud83d"`` — what
-``JSON.stringify`` writes for a cut emoji) is accepted, as ``JSON.parse`` accepts it. Every
-rejection is a ``ValueError``, including nesting too deep for the parser.
+The rules (those of JavaScript's ``JSON.parse``, which Claude Code's and Codex's writers pair
+with, on UTF-8 text): RFC 8259 syntax, strict UTF-8 for the whole line (also inside strings the
+scanner never reads), no byte-order mark, no ``NaN``/``Infinity`` literals; numbers of any size
+are accepted (too large for a float reads as infinity; an integer of over 4,300 digits as a
+float), duplicate keys keep the last value, and a string holding an unpaired UTF-16 surrogate
+escape (``"\\ud83d"``, what ``JSON.stringify`` writes for a cut emoji) is accepted. Every
+rejection is a ``ValueError``. Nesting deeper than the interpreter's recursion limit (about
+1,000 levels; never written by either tool) is rejected.
+
+``typed(build)`` is the fast path for the few fields a scanner reads: msgspec decodes only the
+fields of a typed structure and skips every other value without building Python objects for
+it (a Claude Code line is mostly message text), with the same accept/reject answer as ``loads``.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from typing import Any, Callable, List, Tuple, Union
+from typing import Any, Callable, List, Optional, Tuple, Union
 
 Data = Union[bytes, memoryview]
+
+MAX_DEPTH = 1024
+_INT_DIGITS = 4300      # CPython's int-from-string limit; longer integers are read as floats
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError("non-finite number " + name)
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError("number out of range")
-    return value
+def _int(text: str) -> Any:
+    return int(text) if len(text) <= _INT_DIGITS else float(text)
 
 
-_DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_reject_constant)
-
-
-MAX_DEPTH = 1024   # orjson's nesting limit; the stdlib's depends on the Python version
+_DECODER = json.JSONDecoder(parse_int=_int, parse_constant=_reject_constant)
 
 
 def _too_deep(raw: bytes) -> bool:
@@ -74,38 +77,85 @@ def _has_surrogate_escape(data: Data) -> bool:
     return b"\\ud" in raw or b"\\uD" in raw
 
 
-def _make_fast(fast: Callable[[Data], Any]) -> Callable[[Data], Any]:
-    def loads(data: Data) -> Any:
+class _Fast:
+    """msgspec decoders under the rules above (built once per process, on first use)."""
+
+    def __init__(self, msgspec: Any) -> None:
+        self.msgspec = msgspec
+        self.generic = msgspec.json.Decoder(float_hook=float).decode
+        self.decode_error = msgspec.DecodeError
+        self.validation_error = msgspec.ValidationError
+
+    def loads(self, data: Data) -> Any:
         try:
-            return fast(data)
-        except ValueError:
-            if _has_surrogate_escape(data):  # rare: let the tolerant parser decide
+            return self.generic(data)
+        except self.validation_error:   # an integer of over 4,300 digits
+            return std_loads(data)
+        except self.decode_error:
+            if _has_surrogate_escape(data):  # rare: the tolerant parser decides
                 return std_loads(data)
             raise
-    return loads
+        except RecursionError:
+            raise ValueError("nesting too deep") from None
+
+    def typed(self, build: Callable[[Any], Any]) -> Callable[[Data, bool], Any]:
+        decode = self.msgspec.json.Decoder(build(self.msgspec), float_hook=float).decode
+        loads, validation_error, decode_error = self.loads, self.validation_error, self.decode_error
+
+        def typed_loads(data: Data, known_utf8: bool = False) -> Any:
+            try:
+                obj = decode(data)
+            except validation_error:  # a value of another shape than the type allows: parse it all
+                return loads(data)
+            except decode_error:
+                if _has_surrogate_escape(data):
+                    return std_loads(data)
+                raise
+            except RecursionError:
+                raise ValueError("nesting too deep") from None
+            if not known_utf8:
+                # skipped strings are not checked for UTF-8 by msgspec; the rule covers them
+                str(data, "utf-8")
+            return obj
+        return typed_loads
 
 
-_CHOSEN: List[Any] = []  # [loads, accepts memoryview] once chosen
+_CHOSEN: List[Any] = []  # [_Fast or None] once chosen
+
+
+def _fast() -> Optional[_Fast]:
+    """msgspec's decoders when it can be imported (chosen on first use, not at import: a scan
+    that finds nothing new should not pay for importing it)."""
+    if not _CHOSEN:
+        try:
+            import msgspec
+        except ImportError:  # e.g. a Python without a wheel for it: same answers, slower
+            _CHOSEN.append(None)
+        else:
+            _CHOSEN.append(_Fast(msgspec))
+    return _CHOSEN[0]
 
 
 def parser() -> Tuple[Callable[[Data], Any], bool]:
-    """``(loads, accepts_memoryview)``: orjson's when it can be imported, else the fallback.
+    """``(loads, accepts_memoryview)``."""
+    fast = _fast()
+    return (fast.loads, True) if fast is not None else (std_loads, False)
 
-    Chosen on first use, not at import: importing orjson costs ~10 ms (it pulls in dataclasses
-    and uuid), which a scan that finds nothing new should not pay.
-    """
-    if not _CHOSEN:
-        try:
-            from orjson import loads as fast
-        except ImportError:  # e.g. a Python without a wheel for it: same answers, slower
-            _CHOSEN.extend((std_loads, False))
-        else:
-            _CHOSEN.extend((_make_fast(fast), True))  # orjson reads views without copying
-    return _CHOSEN[0], _CHOSEN[1]
+
+def typed(build: Callable[[Any], Any]) -> Callable[[Data, bool], Any]:
+    """``loads(data, known_utf8)``: an instance of the msgspec type ``build(msgspec)`` returns,
+    or — for a line that does not fit that type, or without msgspec — the whole line as plain
+    JSON values (a dict for an object), which the caller then reads the slow way. The type names
+    only the fields the caller reads; msgspec skips the rest without building it.
+    ``known_utf8`` says the caller already checked the bytes."""
+    fast = _fast()
+    if fast is not None:
+        return fast.typed(build)
+    return lambda data, known_utf8=False: std_loads(data)
 
 
 def is_fast() -> bool:
-    return parser()[0] is not std_loads
+    return _fast() is not None
 
 
 def loads(data: Data) -> Any:

@@ -13,7 +13,7 @@ extracts the model of an oversized ``turn_context`` from it).
 
 from __future__ import annotations
 
-from typing import BinaryIO, Iterator, List, Tuple
+from typing import BinaryIO, Iterator, List, Optional, Tuple
 
 CHUNK = 4 << 20
 OVERSIZED = b"\x00"
@@ -21,19 +21,25 @@ PREFIX = 4096
 
 
 def iter_chunks(handle: BinaryIO, start: int, max_line: int,
-                chunk: int = CHUNK) -> Iterator[Tuple[bytes, int]]:
+                chunk: int = CHUNK, size: Optional[int] = None) -> Iterator[Tuple[bytes, int]]:
     """Yield ``(data, offset_after_it)`` read from ``start``.
 
     ``data`` is either complete lines, each ending in ``\\n`` (some may exceed ``max_line``), or
     an ``OVERSIZED`` marker (never ending in ``\\n``) standing for one dropped line.
+    ``size`` (the file's size when it was opened) sizes the reads: asking for a whole chunk
+    from a small file allocates the chunk and then shrinks it, which costs more than the read.
     """
     handle.seek(start)
     pos = start  # file offset of buf[0]
+    offset = start  # file offset of the next read
     buf = b""
     skipping = False  # inside an oversized line: drop bytes until its newline
     prefix = b""
     while True:
-        data = handle.read(chunk)
+        # one byte past the known end, so a file that grew since is still read to its end
+        want = chunk if size is None or size < offset else min(chunk, size - offset + 1)
+        data = handle.read(want)
+        offset += len(data)
         if not data:
             return
         if skipping:

@@ -33,11 +33,14 @@ Progress = Callable[[int, int], None]
 
 def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any]],
                fingerprint: Optional[bytes], baseline: Optional[List[int]],
-               limit: int = -1, fid: int = 0, count_all: bool = False) -> Dict[str, Any]:
+               limit: int = -1, fid: int = 0, count_all: bool = False,
+               sink: Optional[str] = None) -> Dict[str, Any]:
     """Parse ``path`` from ``start`` (or from 0 when the bytes before ``start`` changed).
 
     ``fid`` is the file's id in the database; ``count_all`` marks every row counted (a bulk
     scan settles the duplicates afterwards) instead of only the rows without a dedup key.
+    ``sink`` (cold scans in a pool): write the rows into this worker's part database
+    (``db.part_path``) instead of returning them; the main process copies every part at the end.
     """
     # the parsers load here, in the workers: a re-scan that finds nothing new never needs them
     from codexbar.cost import claude, codex
@@ -45,7 +48,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
 
     pricing = load_pricing()
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb", buffering=0)  # whole chunks at a time: no buffer in between
     except OSError as exc:
         return {"error": str(exc)}
     with handle:
@@ -61,7 +64,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
         new_state = None
         chunk = CHUNK if limit < 0 else max(64 << 10, min(CHUNK, limit))  # stop near the limit
         if family == "claude":
-            file_rows = claude.FileRows()
+            file_rows = claude.FileRows(fid, 1 if "/subagents/" in path else 0, count_all)
             max_line = claude.MAX_LINE
 
             def feed(data: Any) -> None:
@@ -72,7 +75,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
 
             def feed(data: Any) -> None:
                 reducer.feed_chunk(data, pricing, rows)
-        for data, end in iter_chunks(handle, start, max_line, chunk):   # one call per 4 MiB chunk
+        for data, end in iter_chunks(handle, start, max_line, chunk, st.st_size):  # one call per chunk
             feed(data)
             parsed = end
             if 0 <= limit <= end - start:
@@ -84,30 +87,32 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
             new_state = reducer.to_state()
         handle.seek(max(0, parsed - FINGERPRINT))
         fp = handle.read(min(FINGERPRINT, parsed))
-    table_rows = db_rows(family, path, rows, new_state, fid, count_all)
-    return {"rows": table_rows, "agg": db.partial_agg(family, table_rows) if count_all else None,
-            "state": new_state, "parsed": parsed,
+    table_rows = db_rows(family, path, rows, new_state, fid, count_all) if billable(family, new_state) else []
+    agg = db.partial_agg(family, table_rows) if count_all else None
+    if sink is not None and table_rows:
+        db.part_insert(sink, table_rows)
+        table_rows = []
+    return {"rows": table_rows, "agg": agg, "state": new_state, "parsed": parsed,
             "fp": fp, "restarted": restarted, "eof": eof,
             "stat": (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}
 
 
 def parse_batch(batch: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
     """Several small files per pool task: per-task overhead would dominate otherwise."""
-    return [parse_file(*args) for args in batch]
+    try:
+        return [parse_file(*args) for args in batch]
+    finally:
+        db.part_commit()  # the main process reads the parts once every task has returned
 
 
 def db_rows(family: str, path: str, rows: List[tuple], state: Optional[Dict[str, Any]], fid: int = 0,
             count_all: bool = False) -> List[tuple]:
-    """Parser rows → ``rows`` table tuples (``db.ROW_COLS``); built in the worker process."""
-    from codexbar.cost import claude, codex
+    """Parser rows → ``rows`` table tuples (``db.ROW_COLS``); built in the worker process.
+    Claude's parser builds them in that shape already."""
+    from codexbar.cost import codex
 
     if family == "claude":
-        role = 1 if "/subagents/" in path else 0
-        return [(fid, r[claude.KEY], (2 if r[claude.SIDECHAIN] else 0) + role, r[claude.DAY],
-                 r[claude.MODEL], r[claude.TS], 1 if r[claude.VERTEX] else 0, r[claude.INPUT],
-                 r[claude.READ], r[claude.CREATE], r[claude.CREATE_1H], r[claude.OUTPUT], r[claude.COST],
-                 1 if count_all or r[claude.KEY] is None else 0)
-                for r in rows]
+        return rows
     sid = (state or {}).get("session_id") or path
     counted = 1 if count_all else 0  # every Codex row has a key
     out = []
@@ -273,11 +278,17 @@ def execute(work: Plan, *, deadline: Optional[float] = None, progress: Optional[
         if cold:  # building indexes once at the end beats maintaining them row by row
             conn.execute("DROP INDEX IF EXISTS rows_key")
             conn.execute("DROP INDEX IF EXISTS rows_fid")
+            applier.sink = db.part_prefix(conn)
         if family == "codex":
             for task in tasks:
                 if task.state is not None:  # an append: a fork keeps the baseline it started with
                     task.baseline = task.state.get("baseline")
         complete = _run(family, applier, tasks, deadline, progress, workers, task_limit, pool)
+        if applier.sink is not None:
+            # the workers' rows, also of a scan a deadline cut short (parts an error left behind
+            # are removed by the next cold scan: the database without its schema key is rebuilt)
+            db.absorb_parts(conn, applier.sink)
+            applier.sink = None
         if cold:
             conn.execute("CREATE INDEX IF NOT EXISTS rows_key ON rows(key)")
             conn.execute("CREATE INDEX IF NOT EXISTS rows_fid ON rows(fid)")
@@ -333,6 +344,7 @@ class _Applier:
         self.sums: Dict[tuple, List[int]] = {}
         self.sums_exact = bulk
         self.updates: Dict[str, tuple] = {}  # path → db.known_files entry after this scan
+        self.sink: Optional[str] = None  # cold scans: part databases the workers write rows to
 
     def flush(self) -> None:
         if self.files:
@@ -346,9 +358,7 @@ class _Applier:
         state = result["state"]
         new = result["rows"]  # already table tuples (db_rows ran in the worker)
         fork = family == "codex" and _is_fork(state)
-        unresolved = fork and state.get("baseline") is None
-        if unresolved:
-            new = []  # §3.5 fail closed: a fork without its parent bills nothing
+        unresolved = not billable(family, state)  # the worker returned no rows for it
         appending = task.start > 0 and not result["restarted"]
         fresh = path not in self.known  # a file never seen before has no rows to replace
         self.known.add(path)
@@ -376,7 +386,7 @@ class _Applier:
         if self.bulk:
             if appending or not fresh:
                 self.sums_exact = False
-            elif new and result.get("agg"):
+            elif result.get("agg"):
                 db.merge_agg(self.sums, result["agg"])
         if appending:
             if family == "claude" and new_keys:
@@ -471,8 +481,8 @@ def _parse_and_apply(family: str, applier: _Applier, tasks: List[Task], deadline
         if "error" not in result:  # vanished or unreadable since discovery: next scan decides
             applier.apply(task, result)
 
-    def args(t: Task) -> Tuple[Any, ...]:
-        return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit, t.fid, applier.bulk)
+    def args(t: Task, sink: Optional[str] = None) -> Tuple[Any, ...]:
+        return (family, t.path, t.start, t.state, t.fp, t.baseline, task_limit, t.fid, applier.bulk, sink)
 
     if workers <= 1 or len(tasks) == 1 or total < PARALLEL_MIN_BYTES or not _pool_safe():
         for task in tasks:
@@ -480,6 +490,7 @@ def _parse_and_apply(family: str, applier: _Applier, tasks: List[Task], deadline
                 return False
             finish(task, parse_file(*args(task)))
         return True
+    sink = applier.sink  # cold: workers keep their rows (no pickling, inserts off this process)
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from contextlib import nullcontext
 
@@ -501,7 +512,7 @@ def _parse_and_apply(family: str, applier: _Applier, tasks: List[Task], deadline
         while queue or running:
             while queue and len(running) < window and complete:
                 batch = queue.pop()
-                running[pool.submit(parse_batch, [args(t) for t in batch])] = batch
+                running[pool.submit(parse_batch, [args(t, sink) for t in batch])] = batch
             if shared is not None and not queue:
                 shared.queued(family)
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -532,6 +543,12 @@ def _pool_safe() -> bool:
 
 
 # -- Codex forks (§3.5) ----------------------------------------------------------------------
+
+
+def billable(family: str, state: Optional[Dict[str, Any]]) -> bool:
+    """§3.5 fail closed: a Codex fork whose parent is not known yet bills nothing (first scans
+    parse forks as if parentless; ``_revalidate_forks`` parses them again with the baseline)."""
+    return not (family == "codex" and _is_fork(state) and state.get("baseline") is None)  # type: ignore[union-attr]
 
 
 def _is_fork(state: Optional[Dict[str, Any]]) -> bool:

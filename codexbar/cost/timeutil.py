@@ -15,28 +15,28 @@ _FRACTION = re.compile(r"\.(\d+)")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _BUCKET_MS = 900_000
 _DAY_CACHE: Dict[int, str] = {}
-_DAY_MS: Dict[str, Optional[int]] = {}
+_MINUTE_MS: Dict[str, Optional[int]] = {}
+_UNSEEN = object()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def parse_ms(text: object) -> Optional[int]:
     """Epoch ms of an ISO-8601 instant (``Z``/``±HH:MM``/``±HHMM``, any fraction), else None."""
-    if not isinstance(text, str) or len(text) < 19 or text[10] not in "Tt ":
+    if type(text) is str and len(text) == 24 and text[23] == "Z" and text[19] == "." and text[16] == ":":
+        # the shape both agents write ("2025-12-20T12:00:01.250Z"): everything up to the minute
+        # is memoised (validated by the slow parser once), seconds + millis are one integer
+        minute = _MINUTE_MS.get(text[:16], _UNSEEN)
+        if minute is _UNSEEN:
+            if len(_MINUTE_MS) > 200_000:
+                _MINUTE_MS.clear()
+            minute = _MINUTE_MS[text[:16]] = _parse_slow(text[:16] + ":00Z")
+        rest = text[17:19] + text[20:23]  # "SSfff"
+        if minute is not None and rest.isdigit() and rest.isascii():
+            n = int(rest)
+            if n < 60_000:
+                return minute + n  # type: ignore[operator]
+    elif not isinstance(text, str) or len(text) < 19 or text[10] not in "Tt ":
         return None
-    if len(text) == 24 and text[23] == "Z" and text[19] == "." and text[16] == ":" and text[13] == ":":
-        # the shape both agents write ("2025-12-20T12:00:01.250Z"): the date part is memoised
-        # (validated by the slow parser once), the clock part is plain digit arithmetic
-        day = _DAY_MS.get(text[:10])
-        if day is None and text[:10] not in _DAY_MS:
-            if len(_DAY_MS) > 100_000:
-                _DAY_MS.clear()
-            day = _DAY_MS[text[:10]] = _parse_slow(text[:10] + "T00:00:00Z")
-        clock = text[11:13] + text[14:16] + text[17:19] + text[20:23]
-        if day is not None and clock.isascii() and clock.isdigit():
-            n = int(clock)  # HHMMSSfff
-            hh, mm, ss = n // 10_000_000, n // 100_000 % 100, n // 1000 % 100
-            if hh < 24 and mm < 60 and ss < 60:
-                return day + ((hh * 60 + mm) * 60 + ss) * 1000 + n % 1000
     return _parse_slow(text)
 
 

@@ -1,7 +1,7 @@
 """The scanner's shortcuts give exactly the answers of the plain line-by-line rules.
 
-* ``jsonline``: orjson and the standard-library fallback accept and reject the same lines, and a
-  whole ``codexbar cost`` run without orjson installed prints the same JSON.
+* ``jsonline``: msgspec and the standard-library fallback accept and reject the same lines, and a
+  whole ``codexbar cost`` run without msgspec installed prints the same JSON.
 * Claude ``parse_chunk`` (lines found by searching the buffer, deferred pricing/Vertex test)
   equals ``parse_line`` applied to every line, for awkward lines and any chunk size.
 * Codex ``feed_chunk`` (lines that cannot count recognised from their head) equals the plain
@@ -33,7 +33,8 @@ TRICKY = [
     b'{"a":1}', b' {"a":1}\r', b'{"a":NaN}', b'{"a":-Infinity}', b'{"a":1e400}', b'{"a":1.5e3}',
     b'\xef\xbb\xbf{"a":1}', b'{"a":"\xff"}', b'{"a":"\\ud83d\\ude00"}', b'{"a":"\\ud800"}',
     b'{"a":"\\ud800","b":NaN}', b'{"a":1,"a":2}', b'[' * 5000 + b']' * 5000, b'{"a":1} x', b'',
-    b'{"a":"caf\xc3\xa9"}', b'{"a":-0}', b'{"a":true,"b":null}',
+    b'{"a":"caf\xc3\xa9"}', b'{"a":-0}', b'{"a":true,"b":null}', b'{"a":' + b'7' * 5000 + b'}',
+    b'{"a":"\xc0\xaf"}', b'{"a":"\xed\xa0\x80"}', b'{"a":"x\x01"}', b'{"a":"\x7f"}', b'{"a":[1,]}',
 ]
 
 
@@ -44,9 +45,9 @@ def _outcome(fn, data):
         return ("rejected", None)
 
 
-@pytest.mark.skipif(not jsonline.is_fast(), reason="orjson not installed")
+@pytest.mark.skipif(not jsonline.is_fast(), reason="msgspec not installed")
 @pytest.mark.parametrize("data", TRICKY, ids=range(len(TRICKY)))
-def test_fallback_parser_accepts_and_rejects_like_orjson(data):
+def test_fallback_parser_accepts_and_rejects_like_msgspec(data):
     assert _outcome(jsonline.loads, data) == _outcome(jsonline.std_loads, data)
     assert _outcome(jsonline.loads, memoryview(b"xx" + data + b"yy")[2:2 + len(data)]) == _outcome(jsonline.std_loads, data)
 
@@ -62,9 +63,9 @@ def test_huge_integers_count_as_zero_with_either_parser():
     assert rows[0][3:8] == (0, 5, 0, 0, 0)  # input, read, create, 1h, output
 
 
-NO_ORJSON = """
+NO_MSGSPEC = """
 import sys
-sys.modules["orjson"] = None  # as on a Python without an orjson wheel
+sys.modules["msgspec"] = None  # as on a Python without a msgspec wheel
 from codexbar.cost import jsonline
 assert not jsonline.is_fast()
 from codexbar.cli import main
@@ -73,14 +74,14 @@ sys.exit(main())
 """
 
 
-def test_cost_without_orjson_prints_the_same_json(logs, tmp_path):
-    """Real processes: the same `codexbar cost --json` with and without orjson (separate caches)."""
+def test_cost_without_msgspec_prints_the_same_json(logs, tmp_path):
+    """Real processes: the same `codexbar cost --json` with and without msgspec (separate caches)."""
     base = dict(os.environ)
     args = ["cost", "--provider", "both", "--days", "90", "--json"]
     with_fast = subprocess.run([sys.executable, "-m", "codexbar", *args], capture_output=True, text=True,
                                env=dict(base, XDG_CACHE_HOME=str(tmp_path / "c1")), timeout=60)
-    script = tmp_path / "no_orjson.py"
-    script.write_text(NO_ORJSON)
+    script = tmp_path / "no_msgspec.py"
+    script.write_text(NO_MSGSPEC)
     without = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
                              env=dict(base, XDG_CACHE_HOME=str(tmp_path / "c2")), timeout=60)
     assert without.returncode == 0, without.stderr
@@ -121,6 +122,22 @@ AWKWARD_CLAUDE = [
     _assistant("m1", "r1", 10, 9),  # the same response once more, much later
     b"",
     _assistant("m11", "r11", 11)[:-3],  # malformed
+    # values of another shape than the typed fast path expects: read whole, by the plain rules
+    _assistant("m12", "r12", 0, 3).replace(b'"input_tokens":0', b'"input_tokens":-5'),
+    _assistant("m13", "r13", 0, 3).replace(b'"input_tokens":0', b'"input_tokens":12.9'),
+    _assistant("m14", "r14", 0, 3).replace(b'"input_tokens":0', b'"input_tokens":true'),
+    _assistant("m15", "r15", 0, 3).replace(b'"input_tokens":0', b'"input_tokens":9223372036854775808'),
+    _assistant("m16", "r16", 0, 3).replace(b'"input_tokens":0', b'"input_tokens":null'),
+    _assistant("m17", "r17", 4, 4).replace(b'"output_tokens":4', b'"output_tokens":4,"cache_creation_input_tokens":50,'
+                                           b'"cache_creation":{"ephemeral_1h_input_tokens":80}'),
+    _assistant("m18", "r18", 4, 4).replace(b'"output_tokens":4', b'"output_tokens":4,"cache_creation":null'),
+    _assistant("m19", "r19", 1).replace(b'"usage":{', b'"usage":"none","u":{'),
+    _assistant("m20", "r20", 1).replace(b'"message":{', b'"message":"first","message":{'),  # last key wins
+    _assistant("m21", "r21", 21, extra=',"n":1e400'),
+    _assistant("m22", "r22", 22, extra=',"s":"\\ud83d cut"'),
+    _assistant("m23", "r23", 23, extra=',"s":"X"').replace(b'"X"', b'"\xff"'),  # not UTF-8: skipped
+    _assistant("m24", "r24", 24, extra=',"s":"caf\xc3\xa9"'),
+    _assistant("m25", "r25", 25, extra=',"s":"' + "7" * 5000 + '"').replace(b'"s":"', b'"n":').replace(b'7"}', b'7}'),
 ]
 
 
@@ -148,6 +165,10 @@ def test_claude_buffer_parser_equals_line_parser(chunk):
     assert "m10:r10" not in by_key and "m9:r9" not in by_key and "m8:r8" not in by_key
     assert [r[claude.INPUT] for r in fast if r[claude.KEY] is None] == [2, 2]
     assert not any(r[claude.INPUT] == 99 for r in fast)
+    inputs = {k: r[claude.INPUT] for k, r in by_key.items()}
+    assert [inputs.get("m%d:r%d" % (i, i)) for i in range(12, 20)] == [0, 12, 1, 0, 0, 4, 4, None]
+    assert by_key["m17:r17"][claude.CREATE_1H] == 50  # never more than the cache writes
+    assert [inputs.get("m%d:r%d" % (i, i)) for i in range(20, 26)] == [1, 21, 22, None, 24, 25]
 
 
 def test_claude_buffer_parser_on_a_generated_corpus(tmp_path):
@@ -216,7 +237,9 @@ def test_timestamp_fast_path_equals_datetime_parsing():
     rng = random.Random(5)
     samples = ["2026-08-03T24:00:00.000Z", "2026-02-30T10:00:00.000Z", "2026-08-03T10:60:00.000Z",
                "2026-08-03T10:00:60.000Z", "2026-08-03T1\u0663:00:00.000Z", "2026-08-03 10:00:00.000Z",
-               "2026-08-03t10:00:00.000Z", "2026-08-03T10:00:00.-00Z", "2026-08-03T+1:00:00.000Z"]
+               "2026-08-03t10:00:00.000Z", "2026-08-03T10:00:00.-00Z", "2026-08-03T+1:00:00.000Z",
+               "2026-08-03T10:00:0\u0663.000Z", "2026-08-03T10:00:59.999Z", "2026-08-03T10:00:59.99\u0663Z",
+               "2026-08-03T10:59:00.000+", "2026-13-03T10:00:00.000Z"]
     for _ in range(3000):
         samples.append("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (
             rng.randint(1970, 2100), rng.randint(1, 12), rng.randint(1, 31), rng.randint(0, 23),

@@ -7,7 +7,7 @@ import io
 import json
 
 from codexbar.cost import service
-from codexbar.cost.lines import OVERSIZED, iter_blocks
+from codexbar.cost.lines import OVERSIZED, iter_blocks, iter_chunks
 
 
 def _lines(data: bytes, max_line: int = 100, chunk: int = 16):
@@ -34,6 +34,15 @@ def test_reader_resumes_from_an_offset():
     for lines, _ in iter_blocks(io.BytesIO(data), 8, 100, chunk=5):
         out.extend(lines)
     assert out == [b'{"b":2}', b'{"c":3}']
+
+
+def test_reads_sized_by_a_stale_file_size_still_reach_the_end():
+    """The size hint is the size at open time; a file that grew or shrank since reads the same."""
+    data = b'{"a":1}\n{"b":2}\n{"c":3}\n'
+    for hint in (0, 5, len(data) - 1, len(data), len(data) + 40):
+        for chunk in (4, 1 << 20):
+            got = b"".join(part for part, _ in iter_chunks(io.BytesIO(data), 8, 100, chunk, hint))
+            assert got == data[8:], (hint, chunk)
 
 
 def _assistant(msg: str, inp: int, text: str = "ok") -> bytes:
