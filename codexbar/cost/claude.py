@@ -264,15 +264,24 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
             keyed[key] = slot  # type: ignore[assignment]
     if not staged:
         return
+    # _priced and the §2.6 id/model tests inlined: this runs once per counted request
+    fid, rank, count_all = into.fid, into.rank, into.count_all
+    normalize, cost_of, lower = pricing.normalize_claude, pricing.claude_cost, _LOWER
     for slot in staged:
         light, start, end, index = slot
-        key = light[0]
+        key, ts, model, inp, read, create, create_1h, out, sidechain, msg_id, req_id = light
         if key is not None and keyed.get(key) is not slot:
             continue  # a later line of the same response replaced it
-        vertex = _ids_say_vertex(light[9], light[10], light[2])
-        if not vertex and _words(data[start:end].translate(_LOWER)):
-            vertex = _has_vertex_key(loads(view[start:end]))
-        row = _priced(light, vertex, pricing, into)
+        vertex = ((type(msg_id) is str and "_vrtx_" in msg_id) or (type(req_id) is str and "_vrtx_" in req_id)
+                  or (model.startswith("claude-") and "@" in model))
+        if not vertex:
+            lowered = data[start:end].translate(lower)
+            if b"vertex" in lowered or b"gcp" in lowered:  # else the metadata walk cannot match
+                vertex = _has_vertex_key(loads(view[start:end]))
+        name = normalize(model)
+        row = (fid, key, rank + 2 if sidechain else rank, day_key(ts), name, ts, 1 if vertex else 0, inp, read,
+               create, create_1h, out, cost_of(name, ts, inp, read, create, create_1h, out),
+               1 if count_all or key is None else 0)
         if key is None:
             unkeyed[index] = row  # type: ignore[arg-type]
         else:

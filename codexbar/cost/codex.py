@@ -61,6 +61,25 @@ def usage_vec(obj: Any) -> Optional[Vec]:
             out, reasoning if reasoning < out else out]
 
 
+_PAYLOAD_KEYS = ("type", "info", "turn_id", "turnId", "id", "timestamp", "session_id", "sessionId", "cwd",
+                 "current_working_directory", "currentWorkingDirectory", "source", "model", "model_name",
+                 "title", "name", "forked_from_id", "forkedFromId", "parent_session_id", "parentSessionId")
+_LINE_KEYS = ("type", "timestamp", "id", "session_id", "sessionId", "model")
+_TYPED: List[Any] = []  # the typed decoder, built on first use
+
+
+def _line_type(msgspec: Any) -> Any:
+    """The keys the reducer reads, as plain dicts (msgspec skips the rest unbuilt: a Codex
+    session_meta or turn_context line carries whole instruction texts). A payload that is not
+    an object fails the type and the line is read whole, where ``_dict`` handles it."""
+    from typing import TypedDict
+
+    payload = TypedDict("Payload", {key: Any for key in _PAYLOAD_KEYS}, total=False)  # type: ignore[misc]
+    fields: Dict[str, Any] = {key: Any for key in _LINE_KEYS}
+    fields["payload"] = payload
+    return TypedDict("Line", fields, total=False)  # type: ignore[misc]
+
+
 def _ge(a: Vec, b: Vec) -> bool:
     return a[0] >= b[0] and a[1] >= b[1] and a[2] >= b[2]
 
@@ -141,14 +160,16 @@ class Reducer:
             elif not (startswith(_TS_HEAD, pos) and _ignorable(data, pos, end)):
                 lines.append(data[pos:end])
             pos = end + 1
-        self._dispatch(lines, pricing, rows)
+        self._dispatch(lines, pricing, rows, data.isascii())  # one UTF-8 check for the whole buffer
 
     def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
         self._dispatch([line for line in lines if not (line[:14] == _TS_HEAD and _ignorable(line, 0, len(line)))],
                        pricing, rows)
 
-    def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
-        loads = jsonline.parser()[0]
+    def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row], known_utf8: bool = False) -> None:
+        if not _TYPED:
+            _TYPED.append(jsonline.typed(_line_type))
+        loads = _TYPED[0]
         for line in lines:
             if b'"type":"event_msg"' in line:
                 if b"token_count" not in line and b"task_started" not in line:
@@ -160,7 +181,7 @@ class Reducer:
                 self._oversized(line)
                 continue
             try:
-                obj = loads(line)
+                obj = loads(line, known_utf8)
             except ValueError:
                 continue
             if not isinstance(obj, dict):
