@@ -12,10 +12,14 @@ plus `ccusage daily --json --offline` (all agents; and `ccusage claude|codex dai
 per-day, per-model token comparison), installed from the npm registry into a temp folder and
 timed before and after our cold + warm runs (the mean counts). Every timed run starts after
 `sync`, so no tool pays for the write-back of the corpus copy or of another run. Peak memory is
-the largest sum of RSS over our process tree (main + pool workers), sampled every 40 ms.
+the largest sum of RSS over our process tree (main + pool workers), sampled every 20 ms in a
+thread beside the timed process (the clock stops at its exit, not at the next sample).
 
-  python3 bench/cost_scan.py --sizes 100,1024          # needs node/npm for ccusage
-  python3 bench/cost_scan.py --sizes 100 --no-ccusage
+  .venv/bin/python bench/cost_scan.py --sizes 100,1024     # needs node/npm for ccusage
+  .venv/bin/python bench/cost_scan.py --sizes 100 --no-ccusage
+
+Run it with the interpreter the package is installed in (``./install.sh --test`` makes ``.venv``):
+``codexbar`` runs as ``sys.executable -m codexbar``, with the dependencies it would have installed.
 """
 
 from __future__ import annotations
@@ -50,32 +54,46 @@ def corpus(size_mb: int) -> Path:
 
 
 def run_measured(argv: List[str], env: Dict[str, str]) -> Tuple[float, int, bytes]:
-    """(seconds, peak RSS of the process tree in bytes, stdout)."""
+    """(seconds, peak RSS of the process tree in bytes, stdout).
+
+    The clock stops when the process exits (``wait``); the memory sampler runs beside it in a
+    thread, so its sampling interval never rounds the time up.
+    """
+    import threading
+
     import psutil
 
     out = tempfile.TemporaryFile()
+    done = threading.Event()
+    peak = [0]
+
+    def sample(root: Any) -> None:
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root] + root.children(recursive=True):
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            peak[0] = max(peak[0], total)
+            done.wait(0.02)
+
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.DEVNULL)
-    root = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        total = 0
-        try:
-            for p in [root] + root.children(recursive=True):
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
-        time.sleep(0.04)  # walking /proc costs CPU the measured processes would otherwise get
+    sampler = threading.Thread(target=sample, args=(psutil.Process(proc.pid),), daemon=True)
+    sampler.start()
+    proc.wait()
     elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
     out.seek(0)
     data = out.read()
     if proc.returncode != 0:
         raise SystemExit("%s failed (%d)" % (" ".join(argv[:4]), proc.returncode))
-    return elapsed, peak, data
+    return elapsed, peak[0], data
 
 
 def ours(home: Path, cache: Path) -> Tuple[float, int, List[Dict[str, Any]]]:
@@ -168,6 +186,11 @@ def compare(ours_reports: List[Dict[str, Any]], cc_claude: Dict[str, Any], cc_co
 
 
 def main() -> None:
+    try:
+        import msgspec  # noqa: F401 - the scan would fall back to the slower standard parser
+        import psutil  # noqa: F401
+    except ImportError:
+        raise SystemExit("run this with the project's interpreter: .venv/bin/python bench/cost_scan.py …")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1024", help="corpus sizes in MiB, comma-separated")
     parser.add_argument("--ccusage-dir", default=None, help="folder with (or for) `npm install ccusage`")

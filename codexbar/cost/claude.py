@@ -217,21 +217,16 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
     """An ``iter_chunks`` buffer of whole lines → rows, in file order.
 
     Same answers as ``parse_line`` on every line, but cheaper: lines are found with ``find``
-    in the buffer, only those holding ``"usage"`` and ``"type":"assistant"`` are parsed (from a
-    zero-copy view when the parser allows it), and pricing plus the Vertex test run only for
-    the lines that survive the in-file dedup.
+    in the buffer and only those holding ``"usage"`` and ``"type":"assistant"`` are parsed
+    (from a zero-copy view when the parser allows it); they are read last to first, so an
+    earlier line of a streamed response whose final line already counts stops at its key; and
+    pricing plus the Vertex test run only for the lines that count.
     """
     if not data.endswith(b"\n"):
         return  # an OVERSIZED marker: never counts
     find, rfind = data.find, data.rfind
-    loads, views = jsonline.parser()
-    if not _TYPED:
-        _TYPED.append(jsonline.typed(_line_type))
-    typed_loads, known_utf8 = _TYPED[0], data.isascii()  # one check for the whole buffer
-    view = memoryview(data) if views else data
-    staged: List[list] = []  # [light, start, end, index in unkeyed] placeholders, in file order
-    keyed, unkeyed = into.keyed, into.unkeyed
-    assistant, usage, reach, light_of, light_typed = _ASSISTANT, _USAGE, _TAIL, _light, _light_typed
+    bounds: List[int] = []  # start, end of every line that may count, in file order
+    assistant, usage, reach = _ASSISTANT, _USAGE, _TAIL  # locals: a hot loop
     pos, size = 0, len(data)
     while pos < size:
         end = find(b"\n", pos)  # the buffer ends in a newline: always found
@@ -246,32 +241,48 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
             continue
         if (at < 0 or rfind(usage, start, at) < 0) and find(usage, start, end) < 0:
             continue
+        bounds.append(start)
+        bounds.append(end)
+    if not bounds:
+        return
+    loads, views = jsonline.parser()
+    if not _TYPED:
+        _TYPED.append(jsonline.typed(_line_type))
+    typed_loads, known_utf8 = _TYPED[0], data.isascii()  # one check for the whole buffer
+    view = memoryview(data) if views else data
+    light_of, light_typed = _light, _light_typed
+    counted: set = set()  # keys whose last counting line (in this buffer) is already picked
+    picked: List[tuple] = []  # (light, start, end) of the lines that count, last first
+    for i in range(len(bounds) - 2, -1, -2):
+        start, end = bounds[i], bounds[i + 1]
         try:
             obj = typed_loads(view[start:end], known_utf8)
-            # a dict: the line did not fit the typed shape (or no msgspec): the full rules
-            light = light_of(obj) if type(obj) is dict else light_typed(obj)
+            if type(obj) is dict:  # another shape than the typed one (or no msgspec): full rules
+                light = light_of(obj)
+            else:
+                message = obj.message
+                if message is None:
+                    continue
+                msg_id, req_id = message.id, obj.requestId
+                if type(msg_id) is str and type(req_id) is str and "%s:%s" % (msg_id, req_id) in counted:
+                    continue  # a later line of the same response counts instead
+                light = light_typed(obj)
         except ValueError:
             continue
         if light is None:
             continue
-        slot = [light, start, end, len(unkeyed)]
-        staged.append(slot)
         key = light[0]
-        if key is None:
-            unkeyed.append(slot)  # type: ignore[arg-type]
-        else:
-            keyed.pop(key, None)  # re-insert so file order follows the winning line
-            keyed[key] = slot  # type: ignore[assignment]
-    if not staged:
-        return
+        if key is not None:
+            if key in counted:
+                continue
+            counted.add(key)
+        picked.append((light, start, end))
     # _priced and the §2.6 id/model tests inlined: this runs once per counted request
+    keyed, unkeyed = into.keyed, into.unkeyed
     fid, rank, count_all = into.fid, into.rank, into.count_all
     normalize, cost_of, lower = pricing.normalize_claude, pricing.claude_cost, _LOWER
-    for slot in staged:
-        light, start, end, index = slot
+    for light, start, end in reversed(picked):  # file order
         key, ts, model, inp, read, create, create_1h, out, sidechain, msg_id, req_id = light
-        if key is not None and keyed.get(key) is not slot:
-            continue  # a later line of the same response replaced it
         vertex = ((type(msg_id) is str and "_vrtx_" in msg_id) or (type(req_id) is str and "_vrtx_" in req_id)
                   or (model.startswith("claude-") and "@" in model))
         if not vertex:
@@ -283,9 +294,10 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
                create, create_1h, out, cost_of(name, ts, inp, read, create, create_1h, out),
                1 if count_all or key is None else 0)
         if key is None:
-            unkeyed[index] = row  # type: ignore[arg-type]
+            unkeyed.append(row)
         else:
-            keyed[key] = row  # same key: keeps its place
+            keyed.pop(key, None)  # an earlier buffer's line of the same response: this one wins
+            keyed[key] = row      # (re-inserted so file order follows the winning line)
 
 
 class FileRows:
