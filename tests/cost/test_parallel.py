@@ -18,6 +18,45 @@ def test_pool_and_serial_scans_agree(logs, env, monkeypatch):
     assert pooled[0]["last30DaysTokens"] == 223599 + 200
 
 
+def test_pool_workers_rows_arrive_through_private_part_files(logs, env, monkeypatch):
+    """A cold pool scan: workers write rows to part databases (0600) that the main process
+    copies and deletes; parts a crashed scan left behind are removed, never read."""
+    import os
+    import stat
+
+    monkeypatch.setattr(scanner, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scanner, "BATCH_FILES", 1)
+    path = scanner.db_file(env(), "claude")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stale = path.parent / (path.name + ".part-1-1-99999.sqlite")
+    stale.write_bytes(b"left by a crashed scan")  # not even a database: must not be opened
+    report = service.cost_report(env(), "claude", 90, workers=2)
+    assert report["last30DaysTokens"] == 223599 + 200
+    assert not stale.exists()
+    assert [p.name for p in path.parent.iterdir() if ".part-" in p.name] == []
+    db.clear(env().cache_dir)
+    assert service.cost_report(env(), "claude", 90, workers=1) == report
+
+    # the part file itself: private from its creation, readable once committed
+    conn = db.connect(env().cache_dir, "parts-test", "UTC")
+    prefix = db.part_prefix(conn)
+    row = (1, "m:r", 0, "2026-08-03", "claude-haiku-4-5", 0, 0, 1, 2, 3, 0, 4, 5, 1)
+    umask = os.umask(0o022)  # a usual umask would leave new files readable by others
+    try:
+        db.part_insert(prefix, [row])
+    finally:
+        os.umask(umask)
+    part = "%s%d.sqlite" % (prefix, os.getpid())
+    assert stat.S_IMODE(os.stat(part).st_mode) == 0o600
+    db.part_commit()
+    conn.execute("BEGIN")
+    db.absorb_parts(conn, prefix)
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT %s FROM rows" % db.ROW_COLS).fetchall() == [row]
+    assert not os.path.exists(part)
+    conn.close()
+
+
 SCRIPT = """
 import multiprocessing
 multiprocessing.set_start_method("spawn")
