@@ -71,12 +71,16 @@ def codex_unmetered(conn: Any) -> Dict[str, int]:
 def codex_by_file(conn: Any, since: str, until: str) -> List[Tuple[str, Optional[str], Optional[str], int, str, str, List[int]]]:
     """Counted Codex usage per (file, day, model) with the file's cwd, session id and mtime."""
     out = []
+    # summed per file first, then joined: one files lookup per group instead of per row
     for path, cwd, sid, mtime, day, model, *nums in conn.execute(
-            """SELECT f.path, f.cwd, f.session_id, f.mtime, r.day, r.model, SUM(r.a), SUM(r.b), 0, SUM(r.d),
-                      SUM(r.e), COALESCE(SUM(r.cost), 0), SUM(r.cost IS NULL), COUNT(*), SUM(f.retained)
-               FROM rows r JOIN files f ON f.fid = r.fid
-               WHERE r.counted = 1 AND r.day BETWEEN ? AND ? GROUP BY r.fid, r.day, r.model
-               ORDER BY f.path, r.day, r.model""", (since, until)):
+            """SELECT f.path, f.cwd, f.session_id, f.mtime, g.day, g.model, g.a, g.b, 0, g.d, g.e, g.cost,
+                      g.unpriced, g.n, g.n * f.retained
+               FROM (SELECT r.fid, r.day, r.model, SUM(r.a) AS a, SUM(r.b) AS b, SUM(r.d) AS d, SUM(r.e) AS e,
+                            COALESCE(SUM(r.cost), 0) AS cost, SUM(r.cost IS NULL) AS unpriced, COUNT(*) AS n
+                     FROM rows r WHERE r.counted = 1 AND r.day BETWEEN ? AND ?
+                     GROUP BY r.fid, r.day, r.model) g
+               JOIN files f ON f.fid = g.fid
+               ORDER BY f.path, g.day, g.model""", (since, until)):
         if codex_routed(model):
             out.append((path, cwd, sid, mtime, day, model, _slots("codex", *nums)))
     return out

@@ -530,7 +530,9 @@ def _pool_safe() -> bool:
     """Can worker processes start without re-running our caller's top-level code?
 
     Under "spawn"/"forkserver" (macOS default) each worker re-imports ``__main__``: harmless for
-    ``python -m codexbar …`` (guarded), not for a plugin script that calls ``run()`` at top level.
+    ``python -m codexbar …`` and for the ``codexbar`` console script (both keep their work under
+    an ``if __name__ == "__main__":`` guard), not for a plugin script that calls ``run()`` at
+    top level.
     """
     import multiprocessing
     import sys
@@ -539,7 +541,19 @@ def _pool_safe() -> bool:
     if method == "fork":
         return True
     main = sys.modules.get("__main__")
-    return main is None or getattr(main, "__spec__", None) is not None
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True
+    path = getattr(main, "__file__", None)
+    if not path:
+        return True  # ``python -c``/interactive: a worker has no file to run again
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read(64 << 10)
+    except OSError:
+        return False
+    import re
+
+    return re.search(rb"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", source, re.MULTILINE) is not None
 
 
 # -- Codex forks (§3.5) ----------------------------------------------------------------------

@@ -74,3 +74,26 @@ def test_unguarded_script_under_spawn_scans_serially(logs, tmp_path):
     script.write_text(SCRIPT)
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["RUN", "223599"], result.stderr
+
+
+GUARDED = """
+import multiprocessing
+print("RUN", flush=True)
+from codexbar.cost import scanner, service
+from codexbar.env import Env
+
+if __name__ == "__main__":  # as the `codexbar` console script is written
+    multiprocessing.set_start_method("spawn")
+    scanner.PARALLEL_MIN_BYTES = 0
+    print(service.cost_report(Env.from_process(), "claude", workers=2)["last30DaysTokens"])
+"""
+
+
+def test_guarded_script_under_spawn_uses_the_pool(logs, tmp_path):
+    """Spawned workers run a guarded script's top level again (printing RUN) but not its work."""
+    script = tmp_path / "codexbar"
+    script.write_text(GUARDED)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    words = result.stdout.split()
+    assert words[-1] == "223599", result.stderr
+    assert words.count("RUN") >= 2  # this process and at least one worker
