@@ -182,13 +182,11 @@ def _line_type(msgspec: Any) -> Any:
         ("timestamp", Any, None), ("isSidechain", Any, None)], gc=False)
 
 
-def _light_typed(line: Any) -> Optional[_Light]:
-    """``_light`` for a ``_line_type`` instance: the same answer, without the shape checks the
-    type already made (absent counts are 0, present ones are in range)."""
+def _light_typed(line: Any, message: Any, key: Optional[str]) -> Optional[_Light]:
+    """``_light`` for a ``_line_type`` instance whose ``message`` is present and whose dedup
+    ``key`` the caller already made: the same answer, without the shape checks the type already
+    made (absent counts are 0, present ones are in range)."""
     if line.type != "assistant":
-        return None
-    message = line.message
-    if message is None:
         return None
     usage, model = message.usage, message.model
     if usage is None or type(model) is not str:
@@ -202,9 +200,7 @@ def _light_typed(line: Any) -> Optional[_Light]:
         return None
     breakdown = usage.cache_creation
     create_1h = 0 if breakdown is None else min(breakdown.ephemeral_1h_input_tokens, create)
-    msg_id, req_id = message.id, line.requestId
-    key = "%s:%s" % (msg_id, req_id) if type(msg_id) is str and type(req_id) is str else None
-    return (key, ts, model, inp, read, create, create_1h, out, line.isSidechain is True, msg_id, req_id)
+    return (key, ts, model, inp, read, create, create_1h, out, line.isSidechain is True, message.id, line.requestId)
 
 
 _ASSISTANT = b'"type":"assistant"'
@@ -264,9 +260,10 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
                 if message is None:
                     continue
                 msg_id, req_id = message.id, obj.requestId
-                if type(msg_id) is str and type(req_id) is str and "%s:%s" % (msg_id, req_id) in counted:
+                key = "%s:%s" % (msg_id, req_id) if type(msg_id) is str and type(req_id) is str else None
+                if key in counted:
                     continue  # a later line of the same response counts instead
-                light = light_typed(obj)
+                light = light_typed(obj, message, key)
         except ValueError:
             continue
         if light is None:

@@ -26,10 +26,6 @@ Row = Tuple[str, str, str, int, int, int, int, int, int, Optional[int]]
 Vec = List[int]  # [input, cached, output, reasoning]; comparisons use the first three
 
 _INT_LIMIT = 1 << 63
-_TS_HEAD = b'{"timestamp":"'
-_KIND_AFTER_TS = b'","type":"'
-_EVENT_HEAD = b'event_msg","payload":{"type":"'
-_COUNTED_EVENTS = (b'token_count"', b'task_started"')
 _MODEL_IN_PREFIX = re.compile(rb'"(?:model|model_name)"\s*:\s*"([^"]*)"')
 
 
@@ -150,20 +146,20 @@ class Reducer:
         if not data.endswith(b"\n"):
             self._dispatch([data], pricing, rows)
             return
-        find, startswith = data.find, data.startswith
+        find, ignorable = data.find, _IGNORABLE.match
         lines = []
         pos, size = 0, len(data)
         while pos < size:
             end = find(b"\n", pos)
             if end - pos > MAX_LINE:
                 lines.append(OVERSIZED + data[pos:pos + PREFIX])
-            elif not (startswith(_TS_HEAD, pos) and _ignorable(data, pos, end)):
+            elif ignorable(data, pos, end) is None:
                 lines.append(data[pos:end])
             pos = end + 1
         self._dispatch(lines, pricing, rows, data.isascii())  # one UTF-8 check for the whole buffer
 
     def feed(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row]) -> None:
-        self._dispatch([line for line in lines if not (line[:14] == _TS_HEAD and _ignorable(line, 0, len(line)))],
+        self._dispatch([line for line in lines if not _ignorable(line, 0, len(line))],
                        pricing, rows)
 
     def _dispatch(self, lines: Iterable[bytes], pricing: Pricing, rows: List[Row], known_utf8: bool = False) -> None:
@@ -343,28 +339,19 @@ class Reducer:
             self.divergent = True
 
 
-def _ignorable(data: bytes, pos: int, end: int) -> bool:
-    """Can the line at ``data[pos:end]`` (starting with ``{"timestamp":"``) never count?
+# Codex writes {"timestamp":"…","type":"<kind>","payload":{"type":"<event>",…}}. Most bytes are
+# response_item lines and event_msg lines other than token_count/task_started; the reducer
+# ignores them after parsing, so they are recognised from the head instead of being searched for
+# five words and parsed. A timestamp string that ends at its first quote (the character before it
+# not a backslash) proves the "type" after it is the top-level key; an event name holding an
+# escape is left to the parser.
+_IGNORABLE = re.compile(rb'\{"timestamp":"(?:[^"\n]{0,80}[^"\\\n])?","type":"(?:response_item"'
+                        rb'|event_msg","payload":\{"type":"(?!token_count"|task_started")[^"\\\n]+")')
 
-    Codex writes {"timestamp":"…","type":"<kind>","payload":{"type":"<event>",…}}. Most bytes
-    are response_item lines and event_msg lines other than token_count/task_started; the reducer
-    ignores them after parsing, so they are recognised from the head instead of being searched
-    for five words and parsed. The timestamp string ending at the first quote (not escaped)
-    proves the "type" after it is the top-level key; an escaped event name is left to the parser.
-    """
-    quote = data.find(b'"', pos + 14, pos + 96)
-    if quote < 0 or data[quote - 1] == 92 or not data.startswith(_KIND_AFTER_TS, quote):  # 92: backslash
-        return False
-    kind = quote + 10
-    if data.startswith(b'response_item"', kind):
-        return True
-    if not data.startswith(_EVENT_HEAD, kind):
-        return False
-    at = kind + len(_EVENT_HEAD)
-    if data.startswith(_COUNTED_EVENTS, at):
-        return False
-    close = data.find(b'"', at, end)
-    return close > at and data.find(b"\\", at, close) < 0
+
+def _ignorable(data: bytes, pos: int, end: int) -> bool:
+    """Can the line at ``data[pos:end]`` never count (see ``_IGNORABLE``)?"""
+    return _IGNORABLE.match(data, pos, end) is not None
 
 
 def _fork_parent(payload: Dict[str, Any]) -> Optional[str]:

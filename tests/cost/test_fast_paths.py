@@ -206,6 +206,12 @@ AWKWARD_CODEX = [
      '{"total_token_usage":{"input_tokens":250,"output_tokens":1}}}}').encode(),
     # a timestamp with an escaped quote: the head proves nothing, the parser decides
     b'{"timestamp":"2026\\"x","type":"response_item","payload":{"type":"token_count"}}',
+    # a timestamp too long for the head check (82 characters), and one just short enough
+    b'{"timestamp":"' + b"9" * 82 + b'","type":"response_item","payload":{"type":"turn_context"}}',
+    b'{"timestamp":"' + b"9" * 81 + b'","type":"response_item","payload":{"type":"turn_context"}}',
+    # an unterminated head: the next line must not be read as its continuation
+    b'{"timestamp":"2026-08-03 session_meta',
+    b'","type":"response_item","payload":{}}',
     (TS % 4 + '"type":"turn_context","payload":{"model":"gpt-5-codex"}}').encode(),
     _count(5, 400),
     (TS % 6 + '"type":"turn_context","payload":{"model":"gpt-5","pad":"%s"}}' % ("z" * 300_000)).encode(),
