@@ -156,7 +156,7 @@ def _main_file(conn: sqlite3.Connection) -> str:
     return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
 
 
-def _part_files(conn: sqlite3.Connection, prefix: str) -> List[str]:
+def _part_files(prefix: str) -> List[str]:
     folder, name = os.path.split(prefix)
     return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.startswith(name) and f.endswith(".sqlite"))
 
@@ -165,7 +165,7 @@ def part_prefix(conn: sqlite3.Connection) -> str:
     """A fresh name prefix for this scan's part databases; leftovers of a crashed scan (the
     caller holds the family's scan lock, so no other scan is writing any) are removed."""
     base = _main_file(conn)
-    for stale in _part_files(conn, base + ".part-"):
+    for stale in _part_files(base + ".part-"):
         try:
             os.unlink(stale)
         except OSError:
@@ -181,7 +181,7 @@ def part_insert(prefix: str, rows: List[tuple]) -> None:
     if conn is None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private from the start
         conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: the main process checks it whole
+        conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: a scan that dies leaves it to be deleted
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute(_PART_ROWS)
         _PARTS[path] = conn
@@ -204,7 +204,7 @@ def absorb_parts(conn: sqlite3.Connection, prefix: str) -> None:
     transaction, so the scan's transaction is committed here and begun again — harmless while
     the schema key is missing (a build cut short is discarded whole).
     """
-    paths = _part_files(conn, prefix)
+    paths = _part_files(prefix)
     if not paths:
         return
     conn.execute("COMMIT")

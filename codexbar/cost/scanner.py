@@ -40,7 +40,7 @@ def parse_file(family: str, path: str, start: int, state: Optional[Dict[str, Any
     ``fid`` is the file's id in the database; ``count_all`` marks every row counted (a bulk
     scan settles the duplicates afterwards) instead of only the rows without a dedup key.
     ``sink`` (cold scans in a pool): write the rows into this worker's part database
-    (``db.part_path``) instead of returning them; the main process copies every part at the end.
+    (``db.part_insert``) instead of returning them; the main process copies every part at the end.
     """
     # the parsers load here, in the workers: a re-scan that finds nothing new never needs them
     from codexbar.cost import claude, codex
