@@ -54,35 +54,12 @@ def _has_vertex_key(value: Any) -> bool:
     return False
 
 
-def _id_says_vertex(obj: Dict[str, Any], message: Dict[str, Any]) -> bool:
-    return _ids_say_vertex(message.get("id"), obj.get("requestId"), message.get("model"))
-
-
 def _ids_say_vertex(msg_id: Any, req_id: Any, model: Any) -> bool:
     if isinstance(msg_id, str) and "_vrtx_" in msg_id:
         return True
     if isinstance(req_id, str) and "_vrtx_" in req_id:
         return True
     return isinstance(model, str) and model.startswith("claude-") and "@" in model
-
-
-def is_vertex(obj: Dict[str, Any], line: bytes) -> bool:
-    """§2.6: ``_vrtx_`` ids, ``claude-…@version`` models, or Vertex/GCP metadata keys."""
-    message = obj.get("message")
-    message = message if isinstance(message, dict) else {}
-    if _id_says_vertex(obj, message):
-        return True
-    # The metadata walk is costly; a line without the words cannot match it (lowering + `in`
-    # is ~10× faster than a case-insensitive regex here).
-    lowered = line.translate(_LOWER)
-    return (b"vertex" in lowered or b"gcp" in lowered) and _has_vertex_key(obj)
-
-
-def _tokens(value: Any) -> int:
-    # _count inlined for the common case (a plain positive int): this runs 5× per row
-    if type(value) is int:
-        return value if 0 < value < _INT_LIMIT else 0
-    return _count(value)
 
 
 # A line that passed every check but is not priced yet: (key, ts, model, input, read, create,
@@ -134,11 +111,9 @@ def _priced(light: _Light, vertex: bool, pricing: Pricing, into: "FileRows") -> 
             inp, read, create, create_1h, out, cost, 1 if into.count_all or key is None else 0)
 
 
-def _words(lowered: bytes, start: int = 0, end: Optional[int] = None) -> bool:
+def _words(lowered: bytes) -> bool:
     """Could the metadata walk match? Only if the raw line mentions vertex/gcp in any case."""
-    if end is None:
-        end = len(lowered)
-    return lowered.find(b"vertex", start, end) >= 0 or lowered.find(b"gcp", start, end) >= 0
+    return b"vertex" in lowered or b"gcp" in lowered
 
 
 def parse_line(line: bytes, pricing: Pricing, into: "FileRows") -> Optional[Row]:
@@ -282,10 +257,8 @@ def parse_chunk(data: bytes, pricing: Pricing, into: "FileRows", max_line: int =
         key, ts, model, inp, read, create, create_1h, out, sidechain, msg_id, req_id = light
         vertex = ((type(msg_id) is str and "_vrtx_" in msg_id) or (type(req_id) is str and "_vrtx_" in req_id)
                   or (model.startswith("claude-") and "@" in model))
-        if not vertex:
-            lowered = data[start:end].translate(lower)
-            if b"vertex" in lowered or b"gcp" in lowered:  # else the metadata walk cannot match
-                vertex = _has_vertex_key(loads(view[start:end]))
+        if not vertex and _words(data[start:end].translate(lower)):
+            vertex = _has_vertex_key(loads(view[start:end]))
         name = normalize(model)
         row = (fid, key, rank + 2 if sidechain else rank, day_key(ts), name, ts, 1 if vertex else 0, inp, read,
                create, create_1h, out, cost_of(name, ts, inp, read, create, create_1h, out),
