@@ -159,22 +159,29 @@ class FileLock:
 
 class Store:
     def __init__(self, cache_dir: PathLike) -> None:
+        import threading
         from pathlib import Path
 
         self.dir = Path(cache_dir)
         self._db: Any = None
+        # providers refresh in threads sharing one Store: two first touches at once must not
+        # open two caches that initialise the same fresh database side by side
+        self._opening = threading.Lock()
 
     @property
     def db(self) -> Any:
         if self._db is None:
-            import diskcache
+            with self._opening:
+                if self._db is None:
+                    import diskcache
 
-            from codexbar.access.files import ensure_private_dir
+                    from codexbar.access.files import ensure_private_dir
 
-            ensure_private_dir(self.dir)
-            ensure_private_dir(self.dir / "db")
-            self._db = diskcache.Cache(str(self.dir / "db"), timeout=30)
-            _tighten(self.dir / "db")
+                    ensure_private_dir(self.dir)
+                    ensure_private_dir(self.dir / "db")
+                    db = diskcache.Cache(str(self.dir / "db"), timeout=30)
+                    _tighten(self.dir / "db")
+                    self._db = db
         return self._db
 
     def close(self) -> None:
