@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Union
 
@@ -33,6 +32,8 @@ def atomic_write(path: PathLike, data: Union[str, bytes], mode: int = 0o600,
         ensure_private_dir(target.parent)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, not at the top: readers of this module (the cost cache) never write
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=str(target.parent))
     try:

@@ -23,20 +23,8 @@ Row = Tuple[int, Optional[str], int, str, str, int, int, int, int, int, int, int
 
 _PROVIDER_KEYS = frozenset(("provider", "platform", "backend", "api_provider", "apiprovider",
                             "api_type", "apitype", "source", "vendor", "client"))
-_INT_LIMIT = 1 << 63
 # bytes.lower() without its per-byte locale call: the same ASCII-only mapping, several times faster
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-
-
-def _count(value: Any) -> int:
-    """NSNumber → Int like CodexBar: bools are 0/1, floats truncate, junk and negatives are 0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value if 0 < value < _INT_LIMIT else 0
-    if isinstance(value, float):
-        return int(value) if 0 < value < _INT_LIMIT else 0
-    return 0
 
 
 def _has_vertex_key(value: Any) -> bool:
@@ -82,22 +70,15 @@ def _light(obj: Any) -> Optional[_Light]:
     ts = parse_ms(obj.get("timestamp"))
     if ts is None:
         return None
-    get = usage.get
-    # _count inlined for the common case, a plain int in range
-    v = get("input_tokens")
-    inp = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
-    v = get("cache_creation_input_tokens")
-    create = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
-    v = get("cache_read_input_tokens")
-    read = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
-    v = get("output_tokens")
-    out = v if type(v) is int and 0 < v < _INT_LIMIT else _count(v)
+    get, count = usage.get, jsonline.count
+    inp, create = count(get("input_tokens")), count(get("cache_creation_input_tokens"))
+    read, out = count(get("cache_read_input_tokens")), count(get("output_tokens"))
     if not (inp or create or read or out):
         return None
     breakdown = get("cache_creation")
     create_1h = 0
     if type(breakdown) is dict:
-        create_1h = min(_count(breakdown.get("ephemeral_1h_input_tokens")), create)
+        create_1h = min(jsonline.count(breakdown.get("ephemeral_1h_input_tokens")), create)
     msg_id, req_id = message.get("id"), obj.get("requestId")
     key = "%s:%s" % (msg_id, req_id) if isinstance(msg_id, str) and isinstance(req_id, str) else None
     return (key, ts, model, inp, read, create, create_1h, out, obj.get("isSidechain") is True, msg_id, req_id)
@@ -144,7 +125,7 @@ def _line_type(msgspec: Any) -> Any:
 
     # defstruct, not class statements: this module's annotations are strings (PEP 563) that
     # could not be resolved inside a function
-    count = Annotated[int, msgspec.Meta(ge=0, le=_INT_LIMIT - 1)]
+    count = Annotated[int, msgspec.Meta(ge=0, le=jsonline.COUNT_LIMIT - 1)]
     cache_creation = msgspec.defstruct("CacheCreation", [("ephemeral_1h_input_tokens", count, 0)], gc=False)
     usage = msgspec.defstruct("Usage", [
         ("input_tokens", count, 0), ("cache_creation_input_tokens", count, 0),

@@ -25,18 +25,8 @@ DAY, MODEL, TURN, INDEX, TS, INPUT, CACHED, OUTPUT, REASONING, COST = range(10)
 Row = Tuple[str, str, str, int, int, int, int, int, int, Optional[int]]
 Vec = List[int]  # [input, cached, output, reasoning]; comparisons use the first three
 
-_INT_LIMIT = 1 << 63
+_INT_LIMIT = jsonline.COUNT_LIMIT
 _MODEL_IN_PREFIX = re.compile(rb'"(?:model|model_name)"\s*:\s*"([^"]*)"')
-
-
-def _num(value: Any) -> int:
-    if type(value) is int:  # the common case first
-        return value if 0 < value < _INT_LIMIT else 0
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)) and 0 < value < _INT_LIMIT:
-        return int(value)
-    return 0
 
 
 def usage_vec(obj: Any) -> Optional[Vec]:
@@ -46,14 +36,15 @@ def usage_vec(obj: Any) -> Optional[Vec]:
     cached = get("cached_input_tokens")
     if cached is None:
         cached = get("cache_read_input_tokens")
-    # _num inlined for the common case, a plain int in range
+    # jsonline.count inlined for the common case, a plain int in range: this runs per event
+    num = jsonline.count
     v = get("output_tokens")
-    out = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
+    out = v if type(v) is int and 0 < v < _INT_LIMIT else num(v)
     v = get("reasoning_output_tokens")
-    reasoning = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
+    reasoning = v if type(v) is int and 0 < v < _INT_LIMIT else num(v)
     v = get("input_tokens")
-    inp = v if type(v) is int and 0 < v < _INT_LIMIT else _num(v)
-    return [inp, cached if type(cached) is int and 0 < cached < _INT_LIMIT else _num(cached),
+    inp = v if type(v) is int and 0 < v < _INT_LIMIT else num(v)
+    return [inp, cached if type(cached) is int and 0 < cached < _INT_LIMIT else num(cached),
             out, reasoning if reasoning < out else out]
 
 

@@ -69,20 +69,11 @@ def _private(path: Path) -> None:
             pass
 
 
-def _private_dir(folder: Path) -> None:
-    """codexbar.access.files.ensure_private_dir without importing that module (its tempfile
-    import alone costs more than a warm re-scan's database work)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        if folder.stat().st_mode & 0o077:
-            os.chmod(folder, 0o700)
-    except OSError:
-        pass
-
-
 def connect(cache_dir: Path, name: str, zone: str) -> sqlite3.Connection:
     """Open (creating or rebuilding when the schema or the time zone changed) a scan database."""
-    _private_dir(cost_dir(cache_dir))
+    from codexbar.access.files import ensure_private_dir
+
+    ensure_private_dir(cost_dir(cache_dir))
     path = db_path(cache_dir, name)
     for attempt in (0, 1):
         try:

@@ -25,6 +25,20 @@ from typing import Any, Callable, List, Optional, Tuple, Union
 Data = Union[bytes, memoryview]
 
 _INT_DIGITS = 4300      # CPython's int-from-string limit; longer integers are read as floats
+COUNT_LIMIT = 1 << 63   # token counts at or past this are junk (CodexBar reads them as Int)
+
+
+def count(value: Any) -> int:
+    """A JSON value read as a token count, like CodexBar's NSNumber → Int: a plain int in range
+    is itself, booleans are 0/1, floats truncate, anything else (null, text, negative or
+    out-of-range numbers) is 0."""
+    if type(value) is int:  # the common case first
+        return value if 0 < value < COUNT_LIMIT else 0
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and 0 < value < COUNT_LIMIT:
+        return int(value)
+    return 0
 
 
 def _reject_constant(name: str) -> Any:

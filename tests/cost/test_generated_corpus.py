@@ -107,29 +107,32 @@ def naive_codex(home: Path):
     return totals
 
 
-def test_claude_totals_match_naive_implementation(corpus, monkeypatch, env):
+def _report(corpus, monkeypatch, env, provider):
+    """A cold 365-day report over the generated corpus (each provider in its own cache)."""
     monkeypatch.setenv("HOME", str(corpus))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(corpus.parent / "cache-claude"))
-    report = service.cost_report(env(), "claude", 365)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(corpus.parent / ("cache-" + provider)))
+    return service.cost_report(env(), provider, 365)
+
+
+def _by_day_and_model(report):
+    """(date, model) → (total tokens, cost) as the report states them."""
+    return {(day["date"], b["modelName"]): (b["totalTokens"], b["cost"])
+            for day in report["daily"] for b in day["modelBreakdowns"]}
+
+
+def test_claude_totals_match_naive_implementation(corpus, monkeypatch, env):
+    report = _report(corpus, monkeypatch, env, "claude")
     expected = naive_claude(corpus)
-    ours = {}
-    for day in report["daily"]:
-        for b in day["modelBreakdowns"]:
-            ours[(day["date"], b["modelName"])] = (b["totalTokens"], b["cost"])
+    ours = _by_day_and_model(report)
     assert ours == {k: (sum(v[:4]), pytest.approx(v[4], abs=1e-9)) for k, v in expected.items()}
     assert sum(d["cacheReadTokens"] for d in report["daily"]) == sum(v[1] for v in expected.values())
     assert sum(d["outputTokens"] for d in report["daily"]) == sum(v[3] for v in expected.values())
 
 
 def test_codex_totals_match_naive_implementation(corpus, monkeypatch, env):
-    monkeypatch.setenv("HOME", str(corpus))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(corpus.parent / "cache-codex"))
-    report = service.cost_report(env(), "codex", 365)
+    report = _report(corpus, monkeypatch, env, "codex")
     expected = naive_codex(corpus)
-    ours = {}
-    for day in report["daily"]:
-        for b in day["modelBreakdowns"]:
-            ours[(day["date"], b["modelName"])] = (b["totalTokens"], b["cost"])
+    ours = _by_day_and_model(report)
     assert ours == {k: (v[0] + v[2], pytest.approx(v[3], abs=1e-9)) for k, v in expected.items()}
     assert sum(d.get("cacheReadTokens", 0) for d in report["daily"]) == sum(v[1] for v in expected.values())
 
